@@ -1,0 +1,168 @@
+"""The `studybot` command: run, console, db, content."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.app import Core
+from bot.clock import Clock, SimulatedClock, SystemClock
+from bot.content import TRACKS, load_bank
+from bot.db import Database
+from bot.errors import ConfigError, UserError
+from bot.settings import Settings, configure_logging, load_settings
+from bot.timeutil import parse_instant
+
+app = typer.Typer(help="studybot: a study-group bot for future ML engineers.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+content_app = typer.Typer(help="The challenge bank.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(content_app, name="content")
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"studybot: {message}", err=True)
+    return typer.Exit(code)
+
+
+def settings_or_exit(**overrides: object) -> Settings:
+    try:
+        settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    configure_logging(settings.log_level)
+    return settings
+
+
+def run_async(factory: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(factory())  # type: ignore[arg-type]
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise fail(f"{type(exc).__name__}: {exc}") from None
+
+
+def _console(settings: Settings, start: str | None, moderators: str, json_mode: bool) -> None:
+    from adapters.console import ConsoleSession, make_printer, run_console
+
+    try:
+        clock: Clock = SimulatedClock(parse_instant(start)) if start else SystemClock()
+    except UserError as exc:
+        raise fail(f"--start: {exc.message}") from None
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    printer = make_printer(json_mode, interactive)
+
+    async def main() -> None:
+        core = Core.build(settings, clock)
+        try:
+            await core.start()
+            session = ConsoleSession(core, printer, moderators=moderators.split(","), simulated=start is not None)
+            await run_console(core, session, sys.stdin, interactive)
+        finally:
+            await core.stop()
+
+    run_async(main)
+
+
+@app.command()
+def run() -> None:
+    """Start the bot: the platform adapters whose credentials are set, else the console."""
+    settings = settings_or_exit()
+    platforms = settings.platform_credentials
+    if platforms:
+        raise fail(
+            f"credentials for {', '.join(platforms)} are set, but this build has no "
+            f"{'/'.join(platforms)} adapter yet; unset them to use the console"
+        )
+    _console(settings, None, "admin", False)
+
+
+@app.command()
+def console(
+    start: Annotated[str | None, typer.Option(help="Run on a simulated clock from this ISO 8601 instant.")] = None,
+    moderators: Annotated[str, typer.Option(help="Comma-separated console users who are moderators.")] = "admin",
+    db: Annotated[str | None, typer.Option(help="Database URL (default: STUDYBOT_DATABASE_URL).")] = None,
+    json_mode: Annotated[bool, typer.Option("--json", help="One JSON object per line per message.")] = False,
+) -> None:
+    """The bot in this terminal: one command per line from standard input."""
+    _console(settings_or_exit(database_url=db), start, moderators, json_mode)
+
+
+def _db_call(action: Callable[[Database], Awaitable[str]]) -> None:
+    settings = settings_or_exit()
+
+    async def main() -> str:
+        db = Database.from_url(settings.database_url)
+        try:
+            return await action(db)
+        finally:
+            await db.dispose()
+
+    typer.echo(run_async(main))
+
+
+@db_app.command()
+def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Apply migrations (up to head by default)."""
+
+    async def act(db: Database) -> str:
+        await db.upgrade(revision)
+        return f"database at {await db.current_revision()}"
+
+    _db_call(act)
+
+
+@db_app.command()
+def downgrade(revision: Annotated[str, typer.Argument(help="Target revision, or -1.")] = "-1") -> None:
+    """Revert migrations (one step by default; `base` empties the schema)."""
+
+    async def act(db: Database) -> str:
+        await db.downgrade(revision)
+        return f"database at {await db.current_revision() or 'base'}"
+
+    _db_call(act)
+
+
+@db_app.command()
+def current() -> None:
+    """Print the applied revision and the newest one."""
+
+    async def act(db: Database) -> str:
+        return f"current: {await db.current_revision() or 'base (empty)'}; head: {db.head_revision()}"
+
+    _db_call(act)
+
+
+@content_app.command()
+def check(
+    path: Annotated[Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")] = None,
+) -> None:
+    """Validate the challenge bank and print counts per track and kind."""
+    settings = settings_or_exit()
+    bank = load_bank(path or settings.content_dir)
+    counts = bank.counts()
+    kinds = sorted({k for c in counts.values() for k in c})
+    width = max(len(t) for t in TRACKS)
+    typer.echo(f"{'track':<{width}}  " + "  ".join(f"{k:>7}" for k in kinds) + "    total")
+    for track in TRACKS:
+        row = counts[track]
+        typer.echo(f"{track:<{width}}  " + "  ".join(f"{row[k]:>7}" for k in kinds) + f"  {sum(row.values()):>7}")
+    total = sum(sum(c.values()) for c in counts.values())
+    typer.echo(f"{'all':<{width}}  " + "  ".join(f"{sum(c[k] for c in counts.values()):>7}" for k in kinds) + f"  {total:>7}")
+    for err in bank.errors:
+        typer.echo(f"error: {err}", err=True)
+    if bank.errors:
+        raise typer.Exit(1)
+    typer.echo(f"ok: {total} challenges, no errors")
+
+
+def main() -> None:
+    app()

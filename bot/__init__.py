@@ -1,0 +1,1 @@
+"""studybot's platform-agnostic core: domain rules, storage, services and neutral messages."""

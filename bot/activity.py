@@ -1,0 +1,65 @@
+"""Study activity: the days that count, and the streak kept in step with them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.models import ActivityDay, Member
+from bot.streaks import StreakState, apply_day, recompute
+
+
+def state_of(member: Member) -> StreakState:
+    return StreakState(
+        member.current_streak, member.longest_streak, member.freezes, member.last_study_day
+    )
+
+
+def _store(member: Member, state: StreakState) -> None:
+    member.current_streak = state.current
+    member.longest_streak = state.longest
+    member.freezes = state.freezes
+    member.last_study_day = state.last_day
+
+
+async def activity_days(session: AsyncSession, member: Member) -> list[date]:
+    stmt = select(ActivityDay.day).where(ActivityDay.member_id == member.id)
+    return sorted((await session.exec(stmt)).all())
+
+
+async def record_day(
+    session: AsyncSession, member: Member, day: date, source: str, now: datetime
+) -> bool:
+    """Count `day` for the member; True when it was new. O(1) unless the day is out of order."""
+    assert member.id is not None
+    stmt = select(ActivityDay.id).where(ActivityDay.member_id == member.id, ActivityDay.day == day)
+    if (await session.exec(stmt)).first() is not None:
+        return False
+    session.add(
+        ActivityDay(
+            workspace_id=member.workspace_id,
+            member_id=member.id,
+            day=day,
+            source=source,
+            created_at=now,
+        )
+    )
+    state = state_of(member)
+    if state.last_day is None or day > state.last_day:
+        _store(member, apply_day(state, day))
+    else:
+        # A day before the last one (a repair, a timezone moved west): rebuild from the days.
+        await session.flush()
+        _store(member, recompute(await activity_days(session, member)))
+    session.add(member)
+    return True
+
+
+async def repair_streak(session: AsyncSession, member: Member) -> StreakState:
+    """Recompute the streak from the stored days and store it."""
+    state = recompute(await activity_days(session, member))
+    _store(member, state)
+    session.add(member)
+    return state

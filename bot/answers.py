@@ -1,0 +1,154 @@
+"""Answering rounds and logging study time: the activity that earns points and streak days."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.activity import record_day
+from bot.errors import UserError
+from bot.grading import ATTEMPTS, Tolerance, award, grade
+from bot.members import member_today
+from bot.models import Challenge, Member, Round, StudyLog, Submission, Workspace
+from bot.rounds import open_round
+from bot.scores import add_points
+
+MAX_MINUTES = 600
+MAX_TOPIC = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStatus:
+    """Where a member stands on one round."""
+
+    attempts_used: int
+    attempts_allowed: int
+    solved: Submission | None
+
+    @property
+    def finished(self) -> bool:
+        return self.solved is not None or self.attempts_used >= self.attempts_allowed
+
+    @property
+    def attempts_left(self) -> int:
+        return max(0, self.attempts_allowed - self.attempts_used)
+
+
+async def round_status(
+    session: AsyncSession, rnd: Round, challenge: Challenge, member: Member
+) -> RoundStatus:
+    stmt = (
+        select(Submission)
+        .where(Submission.round_id == rnd.id, Submission.member_id == member.id)
+        .order_by(col(Submission.attempt_no))
+    )
+    rows = list((await session.exec(stmt)).all())
+    solved = next((s for s in rows if s.correct), None)
+    return RoundStatus(len(rows), ATTEMPTS[challenge.kind], solved)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    round: Round
+    challenge: Challenge
+    submission: Submission
+    status: RoundStatus
+    new_study_day: bool
+
+
+async def submit(
+    session: AsyncSession, workspace: Workspace, member: Member, answer: str, now: datetime
+) -> SubmitResult:
+    """Grade an answer to the open round; only the first accepted one per member counts."""
+    assert workspace.id is not None and member.id is not None
+    rnd = await open_round(session, workspace)
+    if rnd is None:
+        raise UserError("No challenge is open right now. Check back at the next daily post.")
+    challenge = await session.get(Challenge, rnd.challenge_id)
+    assert challenge is not None
+    status = await round_status(session, rnd, challenge, member)
+    if status.solved is not None:
+        raise UserError(
+            f"You already solved round #{rnd.id} (+{status.solved.points} points). "
+            "One accepted answer per round counts."
+        )
+    if status.finished:
+        raise UserError(f"You have no attempts left on round #{rnd.id}. See `/study today`.")
+    spec = challenge.answer
+    verdict = grade(
+        challenge.kind,
+        answer,
+        options=challenge.options,
+        correct_option=spec.get("option"),
+        expected_number=spec.get("value"),
+        tolerance=Tolerance(float(spec["tolerance"]), bool(spec["relative"]))
+        if challenge.kind == "numeric"
+        else None,
+        accepted=spec.get("accepted"),
+    )
+    attempt_no = status.attempts_used + 1
+    points = award(challenge.points, attempt_no) if verdict.correct else 0
+    row = Submission(
+        workspace_id=workspace.id,
+        round_id=rnd.id or 0,
+        member_id=member.id,
+        attempt_no=attempt_no,
+        answer=answer.strip(),
+        correct=verdict.correct,
+        points=points,
+        created_at=now,
+    )
+    session.add(row)
+    new_day = False
+    if verdict.correct:
+        await add_points(
+            session,
+            workspace_id=workspace.id,
+            member_id=member.id,
+            track=challenge.track,
+            points=points,
+            now=now,
+            workspace_tz=workspace.timezone,
+        )
+        new_day = await record_day(
+            session, member, member_today(member, workspace, now), "answer", now
+        )
+    await session.flush()
+    after = RoundStatus(attempt_no, status.attempts_allowed, row if verdict.correct else None)
+    return SubmitResult(rnd, challenge, row, after, new_day)
+
+
+async def log_study(
+    session: AsyncSession,
+    workspace: Workspace,
+    member: Member,
+    minutes: int,
+    topic: str,
+    now: datetime,
+) -> tuple[StudyLog, bool]:
+    """Record study minutes on the member's current study day; True when the day is new."""
+    assert workspace.id is not None and member.id is not None
+    if not 1 <= minutes <= MAX_MINUTES:
+        raise UserError(f"Log between 1 and {MAX_MINUTES} minutes at a time.")
+    topic = " ".join(topic.split())
+    if not topic:
+        raise UserError("Say what you studied: `/study log 45 linear algebra`.")
+    if len(topic) > MAX_TOPIC:
+        raise UserError(f"Keep the topic under {MAX_TOPIC} characters.")
+    day = member_today(member, workspace, now)
+    entry = StudyLog(
+        workspace_id=workspace.id,
+        member_id=member.id,
+        minutes=minutes,
+        topic=topic,
+        study_day=day,
+        created_at=now,
+    )
+    session.add(entry)
+    new_day = await record_day(session, member, day, "log", now)
+    return entry, new_day
+
+

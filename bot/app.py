@@ -1,0 +1,41 @@
+"""The core, assembled from Settings: database, content bank, clock. Nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.content import Bank, load_bank, sync_bank
+from bot.db import Database
+from bot.errors import ConfigError
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    settings: Settings
+    db: Database
+    clock: Clock
+    bank: Bank
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock) -> Core:
+        return cls(settings, Database.from_url(settings.database_url), clock, Bank())
+
+    async def start(self) -> None:
+        """Migrate, then load, validate and sync the challenge bank."""
+        await self.db.upgrade()
+        self.bank = load_bank(self.settings.content_dir)
+        if self.bank.errors:
+            first = self.bank.errors[0]
+            more = f" (and {len(self.bank.errors) - 1} more; run `studybot content check`)"
+            raise ConfigError(f"content: {first}{more if len(self.bank.errors) > 1 else ''}")
+        async with self.db.unit_of_work() as session:
+            changed = await sync_bank(session, self.bank, self.clock.now())
+        log.info("challenge bank: %d challenges, %d changed", len(self.bank.challenges), changed)
+
+    async def stop(self) -> None:
+        await self.db.dispose()

@@ -1,0 +1,219 @@
+"""The challenge bank: YAML files under content/<track>/, validated with pydantic."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.grading import LETTERS, Tolerance, default_points, normalise_text, parse_number
+from bot.models import Challenge
+
+log = logging.getLogger(__name__)
+
+TRACKS: tuple[str, ...] = (
+    "cs-fundamentals",
+    "probability-statistics",
+    "data-modeling-evaluation",
+    "ml-algorithms-libraries",
+    "software-engineering-systems",
+)
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+
+
+class ChallengeSpec(BaseModel):
+    """One challenge as written in content/ (and as `/studymod challenge add` builds it)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str = Field(pattern=SLUG.pattern)
+    kind: Literal["mcq", "numeric", "text"]
+    track: Literal[
+        "cs-fundamentals",
+        "probability-statistics",
+        "data-modeling-evaluation",
+        "ml-algorithms-libraries",
+        "software-engineering-systems",
+    ]
+    difficulty: int = Field(ge=1, le=3)
+    title: str = Field(min_length=3, max_length=120)
+    prompt: str = Field(min_length=5, max_length=4000)
+    options: list[str] | None = None
+    answer: str | float | int | list[str]
+    tolerance: str | float | None = None
+    explanation: str = Field(min_length=5, max_length=4000)
+    reference: str | None = None
+    points: int | None = Field(default=None, ge=1, le=1000)
+    compute: str | None = None
+
+    @model_validator(mode="after")
+    def _by_kind(self) -> ChallengeSpec:
+        if self.kind == "mcq":
+            if not self.options or not 2 <= len(self.options) <= 5:
+                raise ValueError("options: an mcq needs 2 to 5 options")
+            if any(not o.strip() for o in self.options):
+                raise ValueError("options: an option is empty")
+            norm = [normalise_text(o) for o in self.options]
+            if len(set(norm)) != len(norm):
+                raise ValueError("options: two options read the same")
+            letter = str(self.answer).strip().upper()
+            if len(letter) != 1 or letter not in LETTERS[: len(self.options)]:
+                raise ValueError(
+                    f"answer: must be one letter A-{LETTERS[len(self.options) - 1]} "
+                    "naming the correct option"
+                )
+            if self.tolerance is not None:
+                raise ValueError("tolerance: only numeric challenges take a tolerance")
+        elif self.kind == "numeric":
+            if self.options:
+                raise ValueError("options: only mcq challenges have options")
+            if isinstance(self.answer, list) or parse_number(str(self.answer)) is None:
+                raise ValueError("answer: a numeric challenge needs one number")
+            Tolerance.parse(self.tolerance)
+        else:
+            if self.options:
+                raise ValueError("options: only mcq challenges have options")
+            answers = self.answer if isinstance(self.answer, list) else str(self.answer).split("|")
+            if not answers or any(not normalise_text(a) for a in answers):
+                raise ValueError("answer: a text challenge needs accepted answers with letters")
+            if self.tolerance is not None:
+                raise ValueError("tolerance: only numeric challenges take a tolerance")
+        return self
+
+    @property
+    def base_points(self) -> int:
+        return self.points or default_points(self.difficulty)
+
+    def answer_spec(self) -> dict[str, Any]:
+        """The answer as stored in the database."""
+        if self.kind == "mcq":
+            return {"option": LETTERS.index(str(self.answer).strip().upper())}
+        if self.kind == "numeric":
+            tol = Tolerance.parse(self.tolerance)
+            value = parse_number(str(self.answer))
+            return {"value": value, "tolerance": tol.value, "relative": tol.relative}
+        answers = self.answer if isinstance(self.answer, list) else str(self.answer).split("|")
+        return {"accepted": [str(a).strip() for a in answers]}
+
+    def to_row(self, now: datetime, workspace_id: int | None = None) -> Challenge:
+        return Challenge(
+            id=self.id,
+            workspace_id=workspace_id,
+            kind=self.kind,
+            track=self.track,
+            difficulty=self.difficulty,
+            title=self.title,
+            prompt=self.prompt,
+            options=self.options,
+            answer=self.answer_spec(),
+            explanation=self.explanation,
+            reference=self.reference,
+            points=self.base_points,
+            source="bank" if workspace_id is None else "custom",
+            created_at=now,
+        )
+
+
+@dataclass
+class Bank:
+    challenges: list[ChallengeSpec] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """Counts per track, by kind."""
+        out: dict[str, Counter[str]] = {t: Counter() for t in TRACKS}
+        for c in self.challenges:
+            out[c.track][c.kind] += 1
+        return out
+
+
+def load_bank(root: Path) -> Bank:
+    """Read and validate every YAML file under `root`; errors name the file and field."""
+    bank = Bank()
+    if not root.is_dir():
+        bank.errors.append(f"{root}: the content folder does not exist")
+        return bank
+    seen: dict[str, str] = {}
+    seen_text: dict[str, str] = {}
+    for path in sorted(root.rglob("*.y*ml")):
+        rel = path.relative_to(root)
+        track = rel.parts[0] if len(rel.parts) > 1 else ""
+        if track not in TRACKS:
+            bank.errors.append(f"{rel}: files live in a track folder, one of {', '.join(TRACKS)}")
+            continue
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            bank.errors.append(f"{rel}: not valid YAML ({exc})")
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("challenges"), list):
+            bank.errors.append(f"{rel}: expected a mapping with a `challenges` list")
+            continue
+        for i, raw in enumerate(data["challenges"]):
+            where = f"{rel}: challenges[{i}]"
+            if not isinstance(raw, dict):
+                bank.errors.append(f"{where}: expected a mapping")
+                continue
+            raw = {**raw, "track": raw.get("track", track)}
+            if raw["track"] != track:
+                bank.errors.append(f"{where} ({raw.get('id')}): track: must be the folder, {track}")
+                continue
+            try:
+                spec = ChallengeSpec.model_validate(raw)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    loc = ".".join(str(p) for p in err["loc"]) or "entry"
+                    msg = str(err["msg"]).removeprefix("Value error, ")
+                    bank.errors.append(f"{where} ({raw.get('id')}): {loc}: {msg}")
+                continue
+            if spec.id in seen:
+                bank.errors.append(f"{where}: id: `{spec.id}` is already used in {seen[spec.id]}")
+                continue
+            key = normalise_text(spec.title) + "|" + normalise_text(spec.prompt)
+            if key in seen_text:
+                bank.errors.append(f"{where}: duplicates the title and prompt of {seen_text[key]}")
+                continue
+            seen[spec.id] = str(rel)
+            seen_text[key] = spec.id
+            bank.challenges.append(spec)
+    return bank
+
+
+async def sync_bank(session: AsyncSession, bank: Bank, now: datetime) -> int:
+    """Upsert the bank into the challenge table; challenges gone from content/ are retired."""
+    existing = {c.id: c for c in (await session.exec(select(Challenge))).all()}
+    changed = 0
+    for spec in bank.challenges:
+        row = spec.to_row(now)
+        old = existing.get(spec.id)
+        if old is None:
+            session.add(row)
+            changed += 1
+            continue
+        if old.workspace_id is not None:
+            log.warning("content id %s collides with a custom challenge; skipped", spec.id)
+            continue
+        fields = ("kind", "track", "difficulty", "title", "prompt", "options", "answer")
+        fields += ("explanation", "reference", "points")
+        if any(getattr(old, f) != getattr(row, f) for f in fields) or not old.active:
+            for f in fields:
+                setattr(old, f, getattr(row, f))
+            old.active = True
+            session.add(old)
+            changed += 1
+    ids = {s.id for s in bank.challenges}
+    for old in existing.values():
+        if old.workspace_id is None and old.active and old.id not in ids:
+            old.active = False
+            session.add(old)
+            changed += 1
+    return changed

@@ -1,0 +1,76 @@
+"""Workspaces and members: who is here, where they live, and what day it is for them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import col, delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.errors import UserError
+from bot.models import ActivityDay, Member, Score, StudyLog, Submission, Workspace
+from bot.timeutil import study_day
+
+
+async def get_workspace(session: AsyncSession, platform: str, external_id: str) -> Workspace | None:
+    stmt = select(Workspace).where(
+        Workspace.platform == platform, Workspace.external_id == external_id
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def ensure_workspace(
+    session: AsyncSession, platform: str, external_id: str, now: datetime, name: str = ""
+) -> Workspace:
+    """The workspace row, created with defaults on first contact."""
+    ws = await get_workspace(session, platform, external_id)
+    if ws is None:
+        ws = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
+        session.add(ws)
+        await session.flush()
+    return ws
+
+
+async def get_member(
+    session: AsyncSession, workspace: Workspace, user_id: str, *, for_update: bool = False
+) -> Member | None:
+    stmt = select(Member).where(Member.workspace_id == workspace.id, Member.user_id == user_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return (await session.exec(stmt)).first()
+
+
+async def resolve_member(session: AsyncSession, workspace: Workspace, ref: str) -> Member:
+    """A member named by user id, `@name` or display name (case-insensitive)."""
+    key = ref.strip().removeprefix("@").strip()
+    if key.startswith("<@") and key.endswith(">"):
+        key = key[2:-1].lstrip("!").split("|", 1)[0]
+    if not key:
+        raise UserError("Name a member, e.g. `@alice`.")
+    found = await get_member(session, workspace, key)
+    if found is not None:
+        return found
+    stmt = select(Member).where(
+        Member.workspace_id == workspace.id, func.lower(Member.display_name) == key.lower()
+    )
+    found = (await session.exec(stmt.order_by(col(Member.id)))).first()
+    if found is None:
+        raise UserError(f"No member called `{key}` has joined here.")
+    return found
+
+
+def member_timezone(member: Member, workspace: Workspace) -> str:
+    return member.timezone or workspace.timezone
+
+
+def member_today(member: Member, workspace: Workspace, now: datetime) -> date:
+    """The member's current study day."""
+    return study_day(now, member_timezone(member, workspace), workspace.rollover_hour)
+
+
+async def forget_member(session: AsyncSession, member: Member) -> None:
+    """Delete everything the member owns (the audit log of moderator actions stays)."""
+    for table in (Submission, StudyLog, ActivityDay, Score):
+        await session.exec(delete(table).where(col(table.member_id) == member.id))
+    await session.delete(member)

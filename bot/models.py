@@ -1,0 +1,254 @@
+"""SQLModel tables. Every row belongs to a workspace; times are stored in UTC.
+
+Natural keys carry UNIQUE constraints so retries and restarts cannot double anything:
+one accepted answer per (round, member), one attempt number per (round, member), one activity
+row per (member, day), one score row per (workspace, board, track, member), one processed event
+per (workspace, delivery id), one scheduled round per (workspace, date).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """An aware datetime stored in UTC; SQLite's naive values come back as UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, index=index)
+
+
+def _fk(target: str, nullable: bool = False, index: bool = True) -> Any:
+    return Field(
+        default=None,
+        sa_column_args=[sa.ForeignKey(target, ondelete="CASCADE")],
+        nullable=nullable,
+        index=index,
+    )
+
+
+class Workspace(SQLModel, table=True):
+    """A Discord guild, a Slack team, or the console."""
+
+    __tablename__ = "workspace"
+    __table_args__ = (sa.UniqueConstraint("platform", "external_id", name="uq_workspace_platform"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(default="", max_length=100)
+    timezone: str = Field(default="UTC", max_length=64)
+    post_channel: str | None = Field(default=None, max_length=100)
+    daily_post_time: str = Field(default="09:00", max_length=5)
+    leaderboard_weekday: int = Field(default=0)
+    leaderboard_time: str = Field(default="09:00", max_length=5)
+    rollover_hour: int = Field(default=4)
+    created_at: datetime = _ts()
+
+
+class Member(SQLModel, table=True):
+    """One person in one workspace, with their streak state (kept in O(1) per activity)."""
+
+    __tablename__ = "member"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "user_id", name="uq_member_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    user_id: str = Field(max_length=64)
+    display_name: str = Field(max_length=100)
+    timezone: str | None = Field(default=None, max_length=64)
+    reminder_time: str | None = Field(default=None, max_length=5)
+    is_moderator: bool = Field(default=False)
+    joined_at: datetime = _ts()
+    current_streak: int = Field(default=0)
+    longest_streak: int = Field(default=0)
+    freezes: int = Field(default=0)
+    last_study_day: date | None = Field(default=None)
+
+
+class Challenge(SQLModel, table=True):
+    """A question. Bank challenges (from content/) have no workspace; custom ones have one."""
+
+    __tablename__ = "challenge"
+
+    id: str = Field(primary_key=True, max_length=64)
+    workspace_id: int | None = _fk("workspace.id", nullable=True)
+    kind: str = Field(max_length=16)
+    track: str = Field(max_length=40, index=True)
+    difficulty: int
+    title: str = Field(max_length=120)
+    prompt: str
+    options: list[str] | None = Field(default=None, sa_type=sa.JSON)
+    answer: dict[str, Any] = Field(sa_type=sa.JSON)
+    explanation: str
+    reference: str | None = Field(default=None)
+    points: int
+    source: str = Field(default="bank", max_length=16)
+    active: bool = Field(default=True)
+    created_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _ts()
+
+
+class Round(SQLModel, table=True):
+    """A challenge opened in a workspace: scheduled -> open -> closed (or cancelled)."""
+
+    __tablename__ = "round"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "scheduled_date", name="uq_round_scheduled_date"),
+        sa.Index("ix_round_workspace_status", "workspace_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    challenge_id: str = Field(foreign_key="challenge.id", max_length=64, index=True)
+    status: str = Field(max_length=16)
+    source: str = Field(max_length=16)
+    scheduled_date: date | None = Field(default=None)
+    opens_at: datetime | None = _ts(nullable=True)
+    closes_at: datetime | None = _ts(nullable=True)
+    created_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _ts()
+
+
+class Submission(SQLModel, table=True):
+    """One attempt at a round. At most one correct row per (round, member)."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "member_id", "attempt_no", name="uq_submission_attempt"),
+        sa.Index(
+            "uq_submission_accepted",
+            "round_id",
+            "member_id",
+            unique=True,
+            sqlite_where=sa.text("correct"),
+            postgresql_where=sa.text("correct"),
+        ),
+        sa.Index("ix_submission_member", "workspace_id", "member_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    round_id: int = _fk("round.id", index=False)
+    member_id: int = _fk("member.id", index=False)
+    attempt_no: int
+    answer: str = Field(max_length=500)
+    correct: bool
+    points: int = Field(default=0)
+    created_at: datetime = _ts()
+
+
+class StudyLog(SQLModel, table=True):
+    __tablename__ = "study_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    member_id: int = _fk("member.id")
+    minutes: int
+    topic: str = Field(max_length=200)
+    study_day: date
+    created_at: datetime = _ts()
+
+
+class ActivityDay(SQLModel, table=True):
+    """A study day that counts for the streak: the source of truth a recompute reads."""
+
+    __tablename__ = "activity_day"
+    __table_args__ = (sa.UniqueConstraint("member_id", "day", name="uq_activity_member_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    member_id: int = _fk("member.id", index=False)
+    day: date
+    source: str = Field(max_length=16)
+    created_at: datetime = _ts()
+
+
+class Score(SQLModel, table=True):
+    """Points per member on a board ('all' or 'w<Monday>') and track ('' = every track).
+
+    Written in the same transaction as the accepted answer, so leaderboards are an index scan.
+    `reached_at` is when the member reached these points: the earlier achiever ranks first.
+    """
+
+    __tablename__ = "score"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "board", "track", "member_id", name="uq_score_key"),
+        sa.Index(
+            "ix_score_rank",
+            "workspace_id",
+            "board",
+            "track",
+            sa.text("points DESC"),
+            "reached_at",
+            "member_id",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    board: str = Field(max_length=16)
+    track: str = Field(default="", max_length=40)
+    member_id: int = _fk("member.id")
+    points: int = Field(default=0)
+    reached_at: datetime = _ts()
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id")
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=40)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    created_at: datetime = _ts()
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A platform delivery already handled: a retried delivery gets the stored reply back."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "delivery_id", name="uq_processed_event"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    delivery_id: str = Field(max_length=128)
+    reply: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    created_at: datetime = _ts()
+
+
+class ConsoleState(SQLModel, table=True):
+    """The console's simulated clock and acting member, so a restart resumes exactly."""
+
+    __tablename__ = "console_state"
+
+    workspace_id: int = Field(
+        sa_column_args=[sa.ForeignKey("workspace.id", ondelete="CASCADE")], primary_key=True
+    )
+    acting_user: str = Field(max_length=64)
+    simulated_now: datetime | None = _ts(nullable=True)

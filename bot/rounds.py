@@ -1,0 +1,334 @@
+"""Rounds: a challenge opened in a workspace, from scheduled through open to closed."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.audit import audit
+from bot.content import TRACKS
+from bot.errors import UserError
+from bot.grading import ATTEMPTS, FIRST_ATTEMPT_BONUS, LETTERS, Tolerance
+from bot.messages import Post
+from bot.models import Challenge, Round, Workspace
+from bot.timeutil import zone
+
+TRACK_NAMES = {
+    "cs-fundamentals": "CS fundamentals",
+    "probability-statistics": "Probability & statistics",
+    "data-modeling-evaluation": "Data modelling & evaluation",
+    "ml-algorithms-libraries": "ML algorithms & libraries",
+    "software-engineering-systems": "Software engineering & systems",
+}
+
+
+def local_date(workspace: Workspace, now: datetime) -> date:
+    """The workspace's local calendar date (what schedule dates refer to)."""
+    return now.astimezone(zone(workspace.timezone)).date()
+
+
+def visible(workspace: Workspace) -> object:
+    """Challenges a workspace may use: the bank and its own custom ones."""
+    return or_(col(Challenge.workspace_id).is_(None), Challenge.workspace_id == workspace.id)
+
+
+async def get_challenge(session: AsyncSession, workspace: Workspace, challenge_id: str) -> Challenge:
+    stmt = select(Challenge).where(
+        Challenge.id == challenge_id.strip().lower(), visible(workspace), Challenge.active
+    )
+    found = (await session.exec(stmt)).first()
+    if found is None:
+        raise UserError(
+            f"No challenge `{challenge_id}`. See the ids with `/studymod challenge list bank`."
+        )
+    return found
+
+
+async def open_round(session: AsyncSession, workspace: Workspace) -> Round | None:
+    stmt = (
+        select(Round)
+        .where(Round.workspace_id == workspace.id, Round.status == "open")
+        .order_by(col(Round.opens_at).desc())
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def last_closed_round(session: AsyncSession, workspace: Workspace) -> Round | None:
+    stmt = (
+        select(Round)
+        .where(Round.workspace_id == workspace.id, col(Round.status).in_(("closed", "cancelled")))
+        .order_by(col(Round.closes_at).desc(), col(Round.id).desc())
+    )
+    return (await session.exec(stmt)).first()
+
+
+def stars(difficulty: int) -> str:
+    return "★" * difficulty + "☆" * (3 - difficulty)
+
+
+def options_text(challenge: Challenge) -> str:
+    return "\n".join(f"{LETTERS[i]}) {o}" for i, o in enumerate(challenge.options or []))
+
+
+def answer_text(challenge: Challenge) -> str:
+    """The correct answer as a member should read it."""
+    spec = challenge.answer
+    if challenge.kind == "mcq":
+        idx = int(spec["option"])
+        return f"{LETTERS[idx]}) {(challenge.options or [])[idx]}"
+    if challenge.kind == "numeric":
+        tol = Tolerance(float(spec["tolerance"]), bool(spec["relative"]))
+        shown = f"{float(spec['value']):g}"
+        return shown if tol.relative and tol.value <= 1e-6 else f"{shown} ({tol.render()})"
+    accepted = list(spec["accepted"])
+    extra = f" (also accepted: {', '.join(accepted[1:])})" if len(accepted) > 1 else ""
+    return f"{accepted[0]}{extra}"
+
+
+def reveal_text(challenge: Challenge) -> str:
+    ref = f"\nReference: {challenge.reference}" if challenge.reference else ""
+    return f"Answer: {answer_text(challenge)}\n{challenge.explanation.strip()}{ref}"
+
+
+def challenge_text(challenge: Challenge) -> str:
+    """The question as members see it: prompt, options, how to answer, what it is worth."""
+    parts = [challenge.prompt.strip()]
+    if challenge.kind == "mcq":
+        parts.append(options_text(challenge))
+    attempts = ATTEMPTS[challenge.kind]
+    how = "one letter or the option's text" if challenge.kind == "mcq" else "your answer"
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    parts.append(
+        f"Answer with `/study submit <{how}>` ({tries}). "
+        f"Worth {challenge.points} points, +{FIRST_ATTEMPT_BONUS} on the first try."
+    )
+    return "\n\n".join(parts)
+
+
+def round_title(rnd: Round, challenge: Challenge) -> str:
+    track = TRACK_NAMES.get(challenge.track, challenge.track)
+    return f"Round #{rnd.id} · {challenge.title} · {track} · {stars(challenge.difficulty)}"
+
+
+def _stable_order(workspace_id: int, challenge_id: str) -> str:
+    return hashlib.sha256(f"{workspace_id}:{challenge_id}".encode()).hexdigest()
+
+
+async def auto_pick(session: AsyncSession, workspace: Workspace) -> Challenge:
+    """The next challenge: unused ones first, rotating tracks, then kinds; deterministic."""
+    assert workspace.id is not None
+    pool = list((await session.exec(select(Challenge).where(visible(workspace), Challenge.active))).all())
+    if not pool:
+        raise UserError("The challenge bank is empty: add one with `/studymod challenge add`.")
+    used_rows = await session.exec(
+        select(Round.challenge_id, func.count(), func.max(Round.opens_at))
+        .where(Round.workspace_id == workspace.id, col(Round.opens_at).is_not(None))
+        .group_by(col(Round.challenge_id))
+    )
+    uses = {cid: (n, last) for cid, n, last in used_rows.all()}
+    last_stmt = (
+        select(Challenge.track, Challenge.kind)
+        .join(Round, col(Round.challenge_id) == Challenge.id)
+        .where(Round.workspace_id == workspace.id, col(Round.opens_at).is_not(None))
+        .order_by(col(Round.opens_at).desc(), col(Round.id).desc())
+    )
+    last = (await session.exec(last_stmt)).first()
+    fewest = min(uses.get(c.id, (0, None))[0] for c in pool)
+    candidates = [c for c in pool if uses.get(c.id, (0, None))[0] == fewest]
+    order = list(TRACKS) + sorted({c.track for c in pool} - set(TRACKS))
+    if last is not None and last[0] in order:
+        i = order.index(last[0])
+        order = order[i + 1 :] + order[: i + 1]
+    track = next(t for t in order if any(c.track == t for c in candidates))
+    in_track = [c for c in candidates if c.track == track]
+    if last is not None:
+        other_kind = [c for c in in_track if c.kind != last[1]]
+        in_track = other_kind or in_track
+    return min(in_track, key=lambda c: _stable_order(workspace.id or 0, c.id))
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    round: Round
+    challenge: Challenge
+    closed: Round | None
+
+
+async def start_round(
+    session: AsyncSession,
+    workspace: Workspace,
+    now: datetime,
+    *,
+    challenge_id: str | None = None,
+    actor: str | None = None,
+) -> Opened:
+    """Open a round now: the given challenge, else today's scheduled one, else an auto-pick.
+
+    The round open until now closes (its answer is revealed in the new post).
+    """
+    assert workspace.id is not None
+    today = local_date(workspace, now)
+    scheduled = (
+        await session.exec(
+            select(Round).where(
+                Round.workspace_id == workspace.id,
+                Round.scheduled_date == today,
+                Round.status == "scheduled",
+            )
+        )
+    ).first()
+    if challenge_id is not None:
+        challenge = await get_challenge(session, workspace, challenge_id)
+        if scheduled is not None and scheduled.challenge_id != challenge.id:
+            scheduled = None
+    elif scheduled is not None:
+        challenge = await get_challenge(session, workspace, scheduled.challenge_id)
+    else:
+        challenge = await auto_pick(session, workspace)
+    previous = await open_round(session, workspace)
+    if previous is not None:
+        previous.status = "closed"
+        previous.closes_at = now
+        session.add(previous)
+    if scheduled is not None:
+        rnd = scheduled
+        rnd.status, rnd.opens_at = "open", now
+    else:
+        source = "manual" if challenge_id is not None else "auto"
+        rnd = Round(
+            workspace_id=workspace.id,
+            challenge_id=challenge.id,
+            status="open",
+            source=source,
+            opens_at=now,
+            created_by=actor,
+            created_at=now,
+        )
+    session.add(rnd)
+    await session.flush()
+    if actor is not None:
+        audit(session, workspace.id, actor, "round.post_now", now, round=rnd.id, challenge=challenge.id)
+    return Opened(rnd, challenge, previous)
+
+
+async def round_post(session: AsyncSession, workspace: Workspace, opened: Opened) -> Post:
+    """The channel post for a freshly opened round, revealing the one it closed."""
+    body = challenge_text(opened.challenge)
+    if opened.closed is not None:
+        old = await session.get(Challenge, opened.closed.challenge_id)
+        if old is not None:
+            body += f"\n\nPrevious round #{opened.closed.id}, {old.title}:\n{reveal_text(old)}"
+    return Post(
+        body=body,
+        channel=workspace.post_channel,
+        title=round_title(opened.round, opened.challenge),
+        kind="round",
+    )
+
+
+async def schedule_round(
+    session: AsyncSession,
+    workspace: Workspace,
+    challenge_id: str,
+    day: date,
+    now: datetime,
+    actor: str,
+) -> Round:
+    assert workspace.id is not None
+    challenge = await get_challenge(session, workspace, challenge_id)
+    today = local_date(workspace, now)
+    if day < today:
+        raise UserError(f"{day.isoformat()} is in the past here (today is {today.isoformat()}).")
+    taken = (
+        await session.exec(
+            select(Round).where(Round.workspace_id == workspace.id, Round.scheduled_date == day)
+        )
+    ).first()
+    if taken is not None:
+        raise UserError(
+            f"Round #{taken.id} ({taken.challenge_id}) already has {day.isoformat()}. "
+            f"Cancel it first with `/studymod challenge cancel {taken.id}`."
+        )
+    rnd = Round(
+        workspace_id=workspace.id,
+        challenge_id=challenge.id,
+        status="scheduled",
+        source="scheduled",
+        scheduled_date=day,
+        created_by=actor,
+        created_at=now,
+    )
+    session.add(rnd)
+    await session.flush()
+    audit(session, workspace.id, actor, "round.schedule", now, round=rnd.id, challenge=challenge.id, date=day.isoformat())
+    return rnd
+
+
+async def cancel_round(
+    session: AsyncSession, workspace: Workspace, round_id: int, now: datetime, actor: str
+) -> str:
+    """Cancel a scheduled round (it is removed) or the open one (it closes now)."""
+    assert workspace.id is not None
+    rnd = await session.get(Round, round_id)
+    if rnd is None or rnd.workspace_id != workspace.id:
+        raise UserError(f"There is no round #{round_id} here. See `/studymod challenge list`.")
+    if rnd.status == "scheduled":
+        await session.delete(rnd)
+        outcome = f"Round #{round_id} ({rnd.challenge_id}) is off the schedule."
+    elif rnd.status == "open":
+        rnd.status, rnd.closes_at = "cancelled", now
+        session.add(rnd)
+        outcome = f"Round #{round_id} ({rnd.challenge_id}) is cancelled; points already won stay."
+    else:
+        raise UserError(f"Round #{round_id} is already {rnd.status}.")
+    audit(session, workspace.id, actor, "round.cancel", now, round=round_id, status=rnd.status)
+    return outcome
+
+
+async def upcoming(session: AsyncSession, workspace: Workspace, now: datetime) -> list[Round]:
+    """The open round and the scheduled ones from today on, in order."""
+    stmt = (
+        select(Round)
+        .where(
+            Round.workspace_id == workspace.id,
+            or_(
+                Round.status == "open",
+                (Round.status == "scheduled") & (col(Round.scheduled_date) >= local_date(workspace, now)),
+            ),
+        )
+        .order_by(col(Round.status) != "open", col(Round.scheduled_date), col(Round.id))
+    )
+    return list((await session.exec(stmt)).all())
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50].strip("-")
+    return slug if len(slug) >= 3 else f"challenge-{slug}".strip("-")
+
+
+async def free_challenge_id(session: AsyncSession, title: str) -> str:
+    """A new challenge id from a title: `fair-coin`, or `fair-coin-2` when taken."""
+    base = slugify(title)
+    taken = set(
+        (
+            await session.exec(
+                select(Challenge.id).where(
+                    or_(Challenge.id == base, col(Challenge.id).like(f"{base}-%"))
+                )
+            )
+        ).all()
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"

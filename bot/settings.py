@@ -1,0 +1,74 @@
+"""Settings from STUDYBOT_* environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be told at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="STUDYBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(default="sqlite:///studybot.db")
+    log_level: LogLevel = "INFO"
+    content_dir: Path = DEFAULT_CONTENT_DIR
+    console_workspace: str = Field(default="console", min_length=1, max_length=64)
+    console_channel: str = Field(default="#study", min_length=1, max_length=100)
+    rate_limit_per_minute: int = Field(default=30, ge=1, le=10_000)
+    discord_token: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        from bot.db import async_url  # local: keeps settings importable without SQLAlchemy set-up
+
+        async_url(value)
+        return value
+
+    @property
+    def platform_credentials(self) -> list[str]:
+        """The platforms whose credentials are present."""
+        found = []
+        if self.discord_token:
+            found.append("discord")
+        if self.slack_bot_token and self.slack_signing_secret:
+            found.append("slack")
+        return found
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings, or ConfigError naming the first bad variable in one line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "STUDYBOT_" + "_".join(str(p) for p in err["loc"]).upper()
+        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+        raise ConfigError(f"invalid setting {name}: {msg}") from None
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
