@@ -64,7 +64,9 @@ def _console(settings: Settings, start: str | None, moderators: str, json_mode: 
         core = Core.build(settings, clock)
         try:
             await core.start()
-            session = ConsoleSession(core, printer, moderators=moderators.split(","), simulated=start is not None)
+            session = ConsoleSession(
+                core, printer, moderators=moderators.split(","), simulated=start is not None
+            )
             await run_console(core, session, sys.stdin, interactive)
         finally:
             await core.stop()
@@ -87,10 +89,18 @@ def run() -> None:
 
 @app.command()
 def console(
-    start: Annotated[str | None, typer.Option(help="Run on a simulated clock from this ISO 8601 instant.")] = None,
-    moderators: Annotated[str, typer.Option(help="Comma-separated console users who are moderators.")] = "admin",
-    db: Annotated[str | None, typer.Option(help="Database URL (default: STUDYBOT_DATABASE_URL).")] = None,
-    json_mode: Annotated[bool, typer.Option("--json", help="One JSON object per line per message.")] = False,
+    start: Annotated[
+        str | None, typer.Option(help="Run on a simulated clock from this ISO 8601 instant.")
+    ] = None,
+    moderators: Annotated[
+        str, typer.Option(help="Comma-separated console users who are moderators.")
+    ] = "admin",
+    db: Annotated[
+        str | None, typer.Option(help="Database URL (default: STUDYBOT_DATABASE_URL).")
+    ] = None,
+    json_mode: Annotated[
+        bool, typer.Option("--json", help="One JSON object per line per message.")
+    ] = False,
 ) -> None:
     """The bot in this terminal: one command per line from standard input."""
     _console(settings_or_exit(database_url=db), start, moderators, json_mode)
@@ -121,7 +131,9 @@ def upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = 
 
 
 @db_app.command()
-def downgrade(revision: Annotated[str, typer.Argument(help="Target revision, or -1.")] = "-1") -> None:
+def downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, or -1.")] = "-1",
+) -> None:
     """Revert migrations (one step by default; `base` empties the schema)."""
 
     async def act(db: Database) -> str:
@@ -136,14 +148,18 @@ def current() -> None:
     """Print the applied revision and the newest one."""
 
     async def act(db: Database) -> str:
-        return f"current: {await db.current_revision() or 'base (empty)'}; head: {db.head_revision()}"
+        return (
+            f"current: {await db.current_revision() or 'base (empty)'}; head: {db.head_revision()}"
+        )
 
     _db_call(act)
 
 
 @content_app.command()
 def check(
-    path: Annotated[Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")] = None,
+    path: Annotated[
+        Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")
+    ] = None,
 ) -> None:
     """Validate the challenge bank and print counts per track and kind."""
     settings = settings_or_exit()
@@ -154,9 +170,17 @@ def check(
     typer.echo(f"{'track':<{width}}  " + "  ".join(f"{k:>7}" for k in kinds) + "    total")
     for track in TRACKS:
         row = counts[track]
-        typer.echo(f"{track:<{width}}  " + "  ".join(f"{row[k]:>7}" for k in kinds) + f"  {sum(row.values()):>7}")
+        typer.echo(
+            f"{track:<{width}}  "
+            + "  ".join(f"{row[k]:>7}" for k in kinds)
+            + f"  {sum(row.values()):>7}"
+        )
     total = sum(sum(c.values()) for c in counts.values())
-    typer.echo(f"{'all':<{width}}  " + "  ".join(f"{sum(c[k] for c in counts.values()):>7}" for k in kinds) + f"  {total:>7}")
+    typer.echo(
+        f"{'all':<{width}}  "
+        + "  ".join(f"{sum(c[k] for c in counts.values()):>7}" for k in kinds)
+        + f"  {total:>7}"
+    )
     for err in bank.errors:
         typer.echo(f"error: {err}", err=True)
     if bank.errors:

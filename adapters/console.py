@@ -41,23 +41,45 @@ class Printer:
     rich: Console | None
 
     def emit(
-        self, kind: str, text: str, *, at: datetime, channel: str | None, user: str | None,
-        ephemeral: bool, title: str | None = None, error: bool = False,
-    ) -> None:  # fmt: skip
+        self,
+        kind: str,
+        text: str,
+        *,
+        at: datetime,
+        channel: str | None,
+        user: str | None,
+        ephemeral: bool,
+        title: str | None = None,
+        error: bool = False,
+    ) -> None:
         if self.json_mode:
             record = {
-                "kind": kind, "channel": channel, "user": user, "ephemeral": ephemeral,
-                "text": text, "title": title, "at": iso(at), "error": error,
-            }  # fmt: skip
+                "kind": kind,
+                "channel": channel,
+                "user": user,
+                "ephemeral": ephemeral,
+                "text": text,
+                "title": title,
+                "at": iso(at),
+                "error": error,
+            }
             self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif self.rich is not None:
-            where = {"reply": f"to {user}" + (" (only you)" if ephemeral else ""), "post": str(channel),
-                     "dm": f"DM to {user}"}.get(kind, kind)  # fmt: skip
+            where = {
+                "reply": f"to {user}" + (" (only you)" if ephemeral else ""),
+                "post": str(channel),
+                "dm": f"DM to {user}",
+            }.get(kind, kind)
             style = "red" if error else {"post": "cyan", "dm": "magenta"}.get(kind, "green")
-            self.rich.print(Panel(text, title=f"studybot {where}", title_align="left", border_style=style))
+            self.rich.print(
+                Panel(text, title=f"studybot {where}", title_align="left", border_style=style)
+            )
         else:
-            head = {"reply": f"[to {user}{', only you' if ephemeral else ''}]", "post": f"[{channel}]",
-                    "dm": f"[DM to {user}]"}.get(kind, f"[{kind}]")  # fmt: skip
+            head = {
+                "reply": f"[to {user}{', only you' if ephemeral else ''}]",
+                "post": f"[{channel}]",
+                "dm": f"[DM to {user}]",
+            }.get(kind, f"[{kind}]")
             self.out.write(f"{head} {text}\n")
         self.out.flush()
 
@@ -72,16 +94,28 @@ class ConsolePoster:
     async def send(self, workspace_external_id: str, post: Post) -> None:
         at = self.session.core.clock.now() if self.session else datetime.now().astimezone()
         kind = "dm" if post.is_dm else "post"
-        self.printer.emit(kind, post_text(post), at=at, channel=post.channel, user=post.user,
-                          ephemeral=post.is_dm, title=post.title)  # fmt: skip
+        self.printer.emit(
+            kind,
+            post_text(post),
+            at=at,
+            channel=post.channel,
+            user=post.user,
+            ephemeral=post.is_dm,
+            title=post.title,
+        )
 
 
 class ConsoleSession:
     """One console workspace driven line by line, like errbot's test backend."""
 
     def __init__(
-        self, core: Core, printer: Printer, *, moderators: Iterable[str], simulated: bool,
-    ) -> None:  # fmt: skip
+        self,
+        core: Core,
+        printer: Printer,
+        *,
+        moderators: Iterable[str],
+        simulated: bool,
+    ) -> None:
         self.core = core
         self.printer = printer
         self.moderators = {m.strip() for m in moderators if m.strip()}
@@ -107,11 +141,15 @@ class ConsoleSession:
             state = await session.get(ConsoleState, ws.id)
             if state is not None:
                 self.user = state.acting_user
-                clock = self.core.clock
-                if self.simulated and state.simulated_now is not None and isinstance(clock, SimulatedClock):
-                    if state.simulated_now > clock.now():
-                        log.info("resuming the simulated clock at %s", iso(state.simulated_now))
-                        clock.set(state.simulated_now)
+                clock, resume = self.core.clock, state.simulated_now
+                if (
+                    isinstance(clock, SimulatedClock)
+                    and resume is not None
+                    and resume > clock.now()
+                ):
+                    # A restart on the same database carries on where the session stopped.
+                    log.info("resuming the simulated clock at %s", iso(resume))
+                    clock.set(resume)
 
     async def _save(self) -> None:
         assert self._ws_id is not None
@@ -124,8 +162,15 @@ class ConsoleSession:
             session.add(state)
 
     def _say(self, text: str, *, error: bool = False) -> None:
-        self.printer.emit("reply", text, at=self.core.clock.now(), channel=self.core.settings.console_channel,
-                          user=self.user, ephemeral=True, error=error)  # fmt: skip
+        self.printer.emit(
+            "reply",
+            text,
+            at=self.core.clock.now(),
+            channel=self.core.settings.console_channel,
+            user=self.user,
+            ephemeral=True,
+            error=error,
+        )
 
     async def control(self, line: str) -> None:
         word, _, rest = line[1:].strip().partition(" ")
@@ -137,13 +182,24 @@ class ConsoleSession:
                 return
             self.user = rest
             await self._save()
-            self.printer.emit("console", f"acting as {self.user}", at=clock.now(), channel=None,
-                              user=self.user, ephemeral=True)  # fmt: skip
+            self.printer.emit(
+                "console",
+                f"acting as {self.user}",
+                at=clock.now(),
+                channel=None,
+                user=self.user,
+                ephemeral=True,
+            )
         elif word == "now":
-            self.printer.emit("clock", iso(clock.now()), at=clock.now(), channel=None, user=None, ephemeral=True)
+            self.printer.emit(
+                "clock", iso(clock.now()), at=clock.now(), channel=None, user=None, ephemeral=True
+            )
         elif word == "advance":
             if not isinstance(clock, SimulatedClock):
-                self._say("`:advance` needs a simulated clock: start with `--start 2026-03-06T00:00:00Z`.", error=True)
+                self._say(
+                    "`:advance` needs a simulated clock: start with `--start 2026-03-06T00:00Z`.",
+                    error=True,
+                )
                 return
             try:
                 delta = parse_duration(rest)
@@ -152,7 +208,9 @@ class ConsoleSession:
                 return
             clock.advance(delta)
             await self._save()
-            self.printer.emit("clock", iso(clock.now()), at=clock.now(), channel=None, user=None, ephemeral=True)
+            self.printer.emit(
+                "clock", iso(clock.now()), at=clock.now(), channel=None, user=None, ephemeral=True
+            )
         else:
             self._say("Console controls: `:as NAME`, `:advance 1d|3h|90m`, `:now`.", error=True)
 
@@ -170,8 +228,16 @@ class ConsoleSession:
         )
         outcome = await self.dispatcher.handle(inv)
         r = outcome.reply
-        self.printer.emit("reply", reply_text(r), at=inv.now, channel=inv.channel, user=self.user,
-                          ephemeral=r.ephemeral, title=r.title, error=r.error)  # fmt: skip
+        self.printer.emit(
+            "reply",
+            reply_text(r),
+            at=inv.now,
+            channel=inv.channel,
+            user=self.user,
+            ephemeral=r.ephemeral,
+            title=r.title,
+            error=r.error,
+        )
         return r
 
     async def push(self, line: str) -> None:
@@ -185,11 +251,15 @@ class ConsoleSession:
             await self.command(line)
 
 
-async def run_console(core: Core, session: ConsoleSession, stdin: TextIO, interactive: bool) -> None:
+async def run_console(
+    core: Core, session: ConsoleSession, stdin: TextIO, interactive: bool
+) -> None:
     await session.open()
     if interactive and session.printer.rich is not None:
-        session.printer.rich.print("[bold]studybot console[/] — `/study help` for commands, "
-                                   "`:as NAME` to switch member, Ctrl-D to quit.")  # fmt: skip
+        session.printer.rich.print(
+            "[bold]studybot console[/] — `/study help` for commands, "
+            "`:as NAME` to switch member, Ctrl-D to quit."
+        )
     while True:
         if interactive and session.printer.rich is not None:
             try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import ActivityDay, Member
@@ -25,7 +25,7 @@ def _store(member: Member, state: StreakState) -> None:
 
 
 async def activity_days(session: AsyncSession, member: Member) -> list[date]:
-    stmt = select(ActivityDay.day).where(ActivityDay.member_id == member.id)
+    stmt = select(col(ActivityDay.day)).where(ActivityDay.member_id == member.id)
     return sorted((await session.exec(stmt)).all())
 
 

@@ -63,7 +63,8 @@ async def submit(
     session: AsyncSession, workspace: Workspace, member: Member, answer: str, now: datetime
 ) -> SubmitResult:
     """Grade an answer to the open round; only the first accepted one per member counts."""
-    assert workspace.id is not None and member.id is not None
+    assert workspace.id is not None
+    assert member.id is not None
     rnd = await open_round(session, workspace)
     if rnd is None:
         raise UserError("No challenge is open right now. Check back at the next daily post.")
@@ -130,7 +131,8 @@ async def log_study(
     now: datetime,
 ) -> tuple[StudyLog, bool]:
     """Record study minutes on the member's current study day; True when the day is new."""
-    assert workspace.id is not None and member.id is not None
+    assert workspace.id is not None
+    assert member.id is not None
     if not 1 <= minutes <= MAX_MINUTES:
         raise UserError(f"Log between 1 and {MAX_MINUTES} minutes at a time.")
     topic = " ".join(topic.split())
@@ -150,5 +152,3 @@ async def log_study(
     session.add(entry)
     new_day = await record_day(session, member, day, "log", now)
     return entry, new_day
-
-

@@ -14,5 +14,7 @@ def audit(
     session: AsyncSession, workspace_id: int, actor: str, action: str, now: datetime, **detail: Any
 ) -> None:
     session.add(
-        AuditLog(workspace_id=workspace_id, actor=actor, action=action, detail=detail, created_at=now)
+        AuditLog(
+            workspace_id=workspace_id, actor=actor, action=action, detail=detail, created_at=now
+        )
     )

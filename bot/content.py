@@ -27,6 +27,10 @@ TRACKS: tuple[str, ...] = (
     "ml-algorithms-libraries",
     "software-engineering-systems",
 )
+SYNCED_FIELDS = (
+    "kind", "track", "difficulty", "title", "prompt", "options", "answer",
+    "explanation", "reference", "points",
+)  # fmt: skip
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
 
 
@@ -202,8 +206,7 @@ async def sync_bank(session: AsyncSession, bank: Bank, now: datetime) -> int:
         if old.workspace_id is not None:
             log.warning("content id %s collides with a custom challenge; skipped", spec.id)
             continue
-        fields = ("kind", "track", "difficulty", "title", "prompt", "options", "answer")
-        fields += ("explanation", "reference", "points")
+        fields = SYNCED_FIELDS
         if any(getattr(old, f) != getattr(row, f) for f in fields) or not old.active:
             for f in fields:
                 setattr(old, f, getattr(row, f))

@@ -9,7 +9,7 @@ class UserError(Exception):
         self.message = message
 
 
-class NotAMember(UserError):
+class NotAMemberError(UserError):
     """A member-only command from someone who has not joined."""
 
     def __init__(self) -> None:

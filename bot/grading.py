@@ -118,7 +118,8 @@ def grade(
     if len(answer) > MAX_ANSWER_CHARS:
         raise UserError(f"That answer is too long: keep it under {MAX_ANSWER_CHARS} characters.")
     if kind == "mcq":
-        assert options is not None and correct_option is not None
+        assert options is not None
+        assert correct_option is not None
         choice = mcq_choice(answer, options)
         return Verdict(choice == correct_option, LETTERS[choice])
     if kind == "numeric":

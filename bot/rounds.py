@@ -8,8 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
-from sqlmodel import col, or_, select
+from sqlalchemy import ColumnElement, func
+from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.audit import audit
@@ -34,12 +34,14 @@ def local_date(workspace: Workspace, now: datetime) -> date:
     return now.astimezone(zone(workspace.timezone)).date()
 
 
-def visible(workspace: Workspace) -> object:
+def visible(workspace: Workspace) -> ColumnElement[bool]:
     """Challenges a workspace may use: the bank and its own custom ones."""
     return or_(col(Challenge.workspace_id).is_(None), Challenge.workspace_id == workspace.id)
 
 
-async def get_challenge(session: AsyncSession, workspace: Workspace, challenge_id: str) -> Challenge:
+async def get_challenge(
+    session: AsyncSession, workspace: Workspace, challenge_id: str
+) -> Challenge:
     stmt = select(Challenge).where(
         Challenge.id == challenge_id.strip().lower(), visible(workspace), Challenge.active
     )
@@ -124,7 +126,9 @@ def _stable_order(workspace_id: int, challenge_id: str) -> str:
 async def auto_pick(session: AsyncSession, workspace: Workspace) -> Challenge:
     """The next challenge: unused ones first, rotating tracks, then kinds; deterministic."""
     assert workspace.id is not None
-    pool = list((await session.exec(select(Challenge).where(visible(workspace), Challenge.active))).all())
+    pool = list(
+        (await session.exec(select(Challenge).where(visible(workspace), Challenge.active))).all()
+    )
     if not pool:
         raise UserError("The challenge bank is empty: add one with `/studymod challenge add`.")
     used_rows = await session.exec(
@@ -214,7 +218,15 @@ async def start_round(
     session.add(rnd)
     await session.flush()
     if actor is not None:
-        audit(session, workspace.id, actor, "round.post_now", now, round=rnd.id, challenge=challenge.id)
+        audit(
+            session,
+            workspace.id,
+            actor,
+            "round.post_now",
+            now,
+            round=rnd.id,
+            challenge=challenge.id,
+        )
     return Opened(rnd, challenge, previous)
 
 
@@ -267,7 +279,16 @@ async def schedule_round(
     )
     session.add(rnd)
     await session.flush()
-    audit(session, workspace.id, actor, "round.schedule", now, round=rnd.id, challenge=challenge.id, date=day.isoformat())
+    audit(
+        session,
+        workspace.id,
+        actor,
+        "round.schedule",
+        now,
+        round=rnd.id,
+        challenge=challenge.id,
+        date=day.isoformat(),
+    )
     return rnd
 
 
@@ -300,7 +321,10 @@ async def upcoming(session: AsyncSession, workspace: Workspace, now: datetime) -
             Round.workspace_id == workspace.id,
             or_(
                 Round.status == "open",
-                (Round.status == "scheduled") & (col(Round.scheduled_date) >= local_date(workspace, now)),
+                and_(
+                    Round.status == "scheduled",
+                    col(Round.scheduled_date) >= local_date(workspace, now),
+                ),
             ),
         )
         .order_by(col(Round.status) != "open", col(Round.scheduled_date), col(Round.id))

@@ -38,7 +38,8 @@ async def add_points(
     """Add points on the all-time and weekly boards, overall and for the track (4 upserts)."""
     if points <= 0:
         return
-    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    dialect = session.sync_session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = [
         {
             "workspace_id": workspace_id,
@@ -54,7 +55,10 @@ async def add_points(
     stmt = insert(Score).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["workspace_id", "board", "track", "member_id"],
-        set_={"points": Score.points + stmt.excluded.points, "reached_at": stmt.excluded.reached_at},
+        set_={
+            "points": Score.points + stmt.excluded.points,
+            "reached_at": stmt.excluded.reached_at,
+        },
     )
     await session.execute(stmt)
 
@@ -63,7 +67,6 @@ async def add_points(
 class Standing:
     rank: int
     member_id: int
-    user_id: str
     display_name: str
     points: int
     reached_at: datetime
@@ -89,28 +92,33 @@ async def leaderboard(
     where = and_(Score.workspace_id == workspace_id, Score.board == board, Score.track == track)
     order = (col(Score.points).desc(), col(Score.reached_at), col(Score.member_id))
     stmt = (
-        select(Score.member_id, Member.user_id, Member.display_name, Score.points, Score.reached_at)
+        select(
+            col(Score.member_id),
+            col(Member.display_name),
+            col(Score.points),
+            col(Score.reached_at),
+        )
         .join(Member, col(Member.id) == Score.member_id)
         .where(where)
         .order_by(*order)
         .limit(limit)
     )
     top = [
-        Standing(i + 1, mid, uid, name, pts, at)
-        for i, (mid, uid, name, pts, at) in enumerate((await session.exec(stmt)).all())
+        Standing(i + 1, mid, name, pts, at)
+        for i, (mid, name, pts, at) in enumerate((await session.exec(stmt)).all())
     ]
     entrants = (await session.exec(select(sa.func.count()).select_from(Score).where(where))).one()
     me = next((s for s in top if s.member_id == member_id), None)
     if me is None and member_id is not None:
         mine = (
             await session.exec(
-                select(Score.points, Score.reached_at, Member.user_id, Member.display_name)
+                select(col(Score.points), col(Score.reached_at), col(Member.display_name))
                 .join(Member, col(Member.id) == Score.member_id)
                 .where(where, Score.member_id == member_id)
             )
         ).first()
         if mine is not None:
-            pts, at, uid, name = mine
+            pts, at, name = mine
             ahead = or_(
                 col(Score.points) > pts,
                 and_(Score.points == pts, col(Score.reached_at) < at),
@@ -118,7 +126,7 @@ async def leaderboard(
             )
             count_stmt = select(sa.func.count()).select_from(Score).where(where, ahead)
             better = (await session.exec(count_stmt)).one()
-            me = Standing(better + 1, member_id, uid, name, pts, at)
+            me = Standing(better + 1, member_id, name, pts, at)
     return Board(top, me, entrants)
 
 
@@ -128,4 +136,3 @@ async def member_points(session: AsyncSession, workspace_id: int, member_id: int
         Score.workspace_id == workspace_id, Score.board == ALL, Score.member_id == member_id
     )
     return dict((await session.exec(stmt)).all())
-

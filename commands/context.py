@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.errors import NotAMember
+from bot.errors import NotAMemberError
 from bot.invocation import Invocation
 from bot.members import member_today
 from bot.messages import Outbox, Post
@@ -40,7 +40,7 @@ class Context:
 
     def require_member(self) -> Member:
         if self.member is None:
-            raise NotAMember()
+            raise NotAMemberError()
         return self.member
 
     def today(self, member: Member) -> date:

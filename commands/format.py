@@ -7,7 +7,11 @@ from bot.streaks import StreakView
 
 def streak_line(v: StreakView) -> str:
     freezes = f", {v.freezes} freeze{'s' if v.freezes != 1 else ''}"
-    frozen = f", {v.frozen_days} day{'s' if v.frozen_days != 1 else ''} covered by a freeze" if v.frozen_days else ""
+    frozen = (
+        f", {v.frozen_days} day{'s' if v.frozen_days != 1 else ''} covered by a freeze"
+        if v.frozen_days
+        else ""
+    )
     today = "" if v.studied_today or v.current == 0 else " (study today to keep it)"
     return f"🔥 {v.current}-day streak (longest {v.longest}{freezes}{frozen}){today}"
 

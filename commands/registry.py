@@ -45,7 +45,11 @@ class Param:
 
     @property
     def usage(self) -> str:
-        label = "|".join(self.choices) if self.kind is Kind.CHOICE and len(self.choices) <= 4 else self.name
+        label = (
+            "|".join(self.choices)
+            if self.kind is Kind.CHOICE and len(self.choices) <= 4
+            else self.name
+        )
         if self.kind is Kind.PAIRS:
             label = "key=value …"
         return f"<{label}>" if self.required else f"[{label}]"
@@ -101,7 +105,9 @@ class Registry:
         root = lowered[0]
         if root not in self.roots:
             raise UserError(f"I don't know `/{words[0]}`. Try `/study help`.")
-        close = sorted(s.usage for p, s in self.specs.items() if p[: len(lowered[:2])] == tuple(lowered[:2]))
+        close = sorted(
+            s.usage for p, s in self.specs.items() if p[: len(lowered[:2])] == tuple(lowered[:2])
+        )
         if not close:
             close = sorted(s.usage for p, s in self.specs.items() if p[0] == root)
         listing = "\n".join(f"`{u}`" for u in close[:12])
@@ -123,7 +129,9 @@ class Token:
 def _unquote(raw: str) -> str:
     out = []
     for part in re.findall(r""""[^"]*"|'[^']*'|[^"']+|["']""", raw):
-        out.append(part[1:-1] if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'" else part)
+        out.append(
+            part[1:-1] if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'" else part
+        )
     return "".join(out)
 
 
@@ -163,7 +171,9 @@ def convert(param: Param, raw: str) -> Any:
     if param.kind is Kind.CHOICE:
         low = value.lower()
         if low not in param.choices:
-            raise UserError(f"`{param.name}` must be one of {', '.join(param.choices)}, not `{value}`.")
+            raise UserError(
+                f"`{param.name}` must be one of {', '.join(param.choices)}, not `{value}`."
+            )
         return low
     raise AssertionError(param.kind)
 
@@ -174,7 +184,9 @@ def parse_pairs(param: Param, tokens: list[Token]) -> dict[str, str]:
         key, sep, value = tok.value.partition("=")
         key = key.strip().lower()
         if not sep or not key:
-            raise UserError(f"Expected key=value pairs, got `{tok.value}`. Quote values with spaces.")
+            raise UserError(
+                f"Expected key=value pairs, got `{tok.value}`. Quote values with spaces."
+            )
         if param.keys and key not in param.keys:
             raise UserError(f"Unknown key `{key}`. Known keys: {', '.join(param.keys)}.")
         if key in pairs:
@@ -249,4 +261,3 @@ def parse_line(registry: Registry, line: str) -> tuple[CommandSpec, list[Token],
     rest = tokens[n:]
     offset = 1 + rest[0].start if rest else len(text)
     return spec, [Token(t.value, t.start + 1 - offset) for t in rest], text[offset:]
-

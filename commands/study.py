@@ -11,7 +11,6 @@ from sqlmodel import col, select
 from bot.activity import activity_days, state_of
 from bot.answers import log_study, round_status, submit
 from bot.content import TRACKS
-from bot.errors import UserError
 from bot.grading import FIRST_ATTEMPT_BONUS
 from bot.members import forget_member, member_timezone, resolve_member
 from bot.messages import Attachment, Choice, Field, Reply
@@ -80,7 +79,9 @@ async def today(ctx: Context, args: dict[str, Any]) -> Reply:
         if last is not None:
             old = await ctx.session.get(Challenge, last.challenge_id)
             if old is not None:
-                body += f"\n\nThe last round, #{last.id} {old.title}, has closed.\n{reveal_text(old)}"
+                body += (
+                    f"\n\nThe last round, #{last.id} {old.title}, has closed.\n{reveal_text(old)}"
+                )
         return Reply(body)
     challenge = await ctx.session.get(Challenge, rnd.challenge_id)
     assert challenge is not None
@@ -151,7 +152,11 @@ async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     scope = f"week of {monday.isoformat()}" if period == "week" else "all time"
     title = f"Leaderboard · {scope}" + (f" · {TRACK_NAMES[track]}" if track else "")
     if not result.top:
-        return Reply("No points on this board yet. Be the first: `/study today`.", title=title, ephemeral=False)
+        return Reply(
+            "No points on this board yet. Be the first: `/study today`.",
+            title=title,
+            ephemeral=False,
+        )
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = [
         f"{medals.get(s.rank, f'{s.rank}.')} {s.display_name} — {s.points} pts" for s in result.top
@@ -189,11 +194,16 @@ async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
     v = view(state_of(target), ctx.today(target))
     rank_all = f" (#{alltime.me.rank})" if alltime.me else ""
     rank_week = f" (#{week.me.rank})" if week.me else ""
-    by_track = ", ".join(f"{TRACK_NAMES[t]} {points[t]}" for t in TRACKS if points.get(t)) or "none yet"
+    by_track = (
+        ", ".join(f"{TRACK_NAMES[t]} {points[t]}" for t in TRACKS if points.get(t)) or "none yet"
+    )
     reminder = target.reminder_time or "off"
     fields = (
-        Field("Points", f"{points.get('', 0)} all time{rank_all}; "
-              f"{week.me.points if week.me else 0} this week{rank_week}"),
+        Field(
+            "Points",
+            f"{points.get('', 0)} all time{rank_all}; "
+            f"{week.me.points if week.me else 0} this week{rank_week}",
+        ),
         Field("Streak", streak_line(v)),
         Field("Rounds", f"{solved} solved of {answered} answered"),
         Field("Study time", f"{minutes_text(int(minutes))} in {plural(int(logs), 'log')}"),
@@ -270,7 +280,12 @@ async def export(ctx: Context, args: dict[str, Any]) -> Reply:
             for sub, cid in subs
         ],
         "study_logs": [
-            {"minutes": lg.minutes, "topic": lg.topic, "day": lg.study_day.isoformat(), "at": iso(lg.created_at)}
+            {
+                "minutes": lg.minutes,
+                "topic": lg.topic,
+                "day": lg.study_day.isoformat(),
+                "at": iso(lg.created_at),
+            }
             for lg in logs
         ],
     }
@@ -292,7 +307,9 @@ async def forget(ctx: Context, args: dict[str, Any]) -> Reply:
             choices=(Choice("Delete my data", "/study forget confirm"),),
         )
     await forget_member(ctx.session, member)
-    return Reply("Done: everything studybot kept about you here is deleted. `/study join` to come back.")
+    return Reply(
+        "Done: everything studybot kept about you here is deleted. `/study join` to come back."
+    )
 
 
 async def help_(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -309,7 +326,11 @@ SPECS = (
         ("study", "join"),
         "join the study group, optionally with your time zone",
         join,
-        (Param("timezone", Kind.TIMEZONE, "an IANA time zone, e.g. Europe/Berlin", required=False),),
+        (
+            Param(
+                "timezone", Kind.TIMEZONE, "an IANA time zone, e.g. Europe/Berlin", required=False
+            ),
+        ),
         needs_member=False,
     ),
     CommandSpec(
@@ -334,7 +355,9 @@ SPECS = (
             Param("topic", Kind.REST, "what you studied"),
         ),
     ),
-    CommandSpec(("study", "streak"), "show a study streak (yours by default)", streak, (MEMBER_PARAM,)),
+    CommandSpec(
+        ("study", "streak"), "show a study streak (yours by default)", streak, (MEMBER_PARAM,)
+    ),
     CommandSpec(
         ("study", "leaderboard"),
         "this week's or all-time standings, optionally for one track",
@@ -345,7 +368,12 @@ SPECS = (
         ),
         needs_member=False,
     ),
-    CommandSpec(("study", "profile"), "points, streak and progress (yours by default)", profile, (MEMBER_PARAM,)),
+    CommandSpec(
+        ("study", "profile"),
+        "points, streak and progress (yours by default)",
+        profile,
+        (MEMBER_PARAM,),
+    ),
     CommandSpec(
         ("study", "remind"),
         "a daily streak reminder at your local time, or off",

@@ -22,8 +22,8 @@ from bot.rounds import (
     local_date,
     round_post,
     schedule_round,
-    start_round,
     stars,
+    start_round,
     upcoming,
     visible,
 )
@@ -43,9 +43,19 @@ from commands.format import minutes_text, streak_line
 from commands.registry import CommandSpec, Kind, Param
 
 CHALLENGE_KEYS = (
-    "kind", "track", "difficulty", "title", "prompt", "answer",
-    "options", "tolerance", "explanation", "reference", "points", "id",
-)  # fmt: skip
+    "kind",
+    "track",
+    "difficulty",
+    "title",
+    "prompt",
+    "answer",
+    "options",
+    "tolerance",
+    "explanation",
+    "reference",
+    "points",
+    "id",
+)
 
 
 def _config_fields(ctx: Context) -> tuple[Field, ...]:
@@ -54,7 +64,10 @@ def _config_fields(ctx: Context) -> tuple[Field, ...]:
         Field("Channel", ws.post_channel or "not set"),
         Field("Time zone", ws.timezone),
         Field("Daily post", f"{ws.daily_post_time} local"),
-        Field("Weekly leaderboard", f"{WEEKDAYS[ws.leaderboard_weekday].title()} {ws.leaderboard_time} local"),
+        Field(
+            "Weekly leaderboard",
+            f"{WEEKDAYS[ws.leaderboard_weekday].title()} {ws.leaderboard_time} local",
+        ),
         Field("Study day starts", f"{ws.rollover_hour:02d}:00 local"),
     )
 
@@ -80,7 +93,10 @@ async def config(ctx: Context, args: dict[str, Any]) -> Reply:
     if setting == "channel":
         before["post_channel"], ws.post_channel = ws.post_channel, values[0]
     elif setting == "daily-time":
-        before["daily_post_time"], ws.daily_post_time = ws.daily_post_time, format_hhmm(parse_hhmm(values[0]))
+        before["daily_post_time"], ws.daily_post_time = (
+            ws.daily_post_time,
+            format_hhmm(parse_hhmm(values[0])),
+        )
     elif setting == "timezone":
         before["timezone"], ws.timezone = ws.timezone, canonical_timezone(values[0])
     else:
@@ -88,13 +104,25 @@ async def config(ctx: Context, args: dict[str, Any]) -> Reply:
         before["leaderboard"] = f"{ws.leaderboard_weekday} {ws.leaderboard_time}"
         ws.leaderboard_weekday, ws.leaderboard_time = day, at
     ctx.session.add(ws)
-    audit(ctx.session, ctx.ws_id, ctx.actor, f"config.{setting}", ctx.now, before=before, value=" ".join(values))
+    audit(
+        ctx.session,
+        ctx.ws_id,
+        ctx.actor,
+        f"config.{setting}",
+        ctx.now,
+        before=before,
+        value=" ".join(values),
+    )
     return Reply("Saved.", title="Study group settings", fields=_config_fields(ctx))
 
 
 async def challenge_add(ctx: Context, args: dict[str, Any]) -> Reply:
     pairs: dict[str, str] = dict(args["fields"])
-    missing = [k for k in ("kind", "track", "difficulty", "title", "prompt", "answer", "explanation") if k not in pairs]
+    missing = [
+        k
+        for k in ("kind", "track", "difficulty", "title", "prompt", "answer", "explanation")
+        if k not in pairs
+    ]
     if missing:
         raise UserError(
             f"Missing {', '.join(missing)}. Example: `/studymod challenge add kind=mcq "
@@ -128,7 +156,8 @@ async def challenge_add(ctx: Context, args: dict[str, Any]) -> Reply:
     ctx.session.add(row)
     audit(ctx.session, ctx.ws_id, ctx.actor, "challenge.add", ctx.now, challenge=spec.id)
     return Reply(
-        f"Added challenge `{spec.id}` ({spec.kind}, {TRACK_NAMES[spec.track]}, {stars(spec.difficulty)}, "
+        f"Added challenge `{spec.id}` ({spec.kind}, {TRACK_NAMES[spec.track]}, "
+        f"{stars(spec.difficulty)}, "
         f"{spec.base_points} points). Schedule it with "
         f"`/studymod challenge schedule {spec.id} YYYY-MM-DD` or post it with "
         f"`/studymod challenge post-now {spec.id}`.",
@@ -137,9 +166,13 @@ async def challenge_add(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def challenge_schedule(ctx: Context, args: dict[str, Any]) -> Reply:
-    rnd = await schedule_round(ctx.session, ctx.workspace, args["challenge_id"], args["date"], ctx.now, ctx.actor)
+    rnd = await schedule_round(
+        ctx.session, ctx.workspace, args["challenge_id"], args["date"], ctx.now, ctx.actor
+    )
     assert rnd.scheduled_date is not None
-    return Reply(f"Round #{rnd.id}: `{rnd.challenge_id}` is scheduled for {rnd.scheduled_date.isoformat()}.")
+    return Reply(
+        f"Round #{rnd.id}: `{rnd.challenge_id}` is scheduled for {rnd.scheduled_date.isoformat()}."
+    )
 
 
 async def challenge_list(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -147,21 +180,34 @@ async def challenge_list(ctx: Context, args: dict[str, Any]) -> Reply:
     if which == "upcoming":
         rounds = await upcoming(ctx.session, ctx.workspace, ctx.now)
         if not rounds:
-            return Reply("Nothing open or scheduled. `/studymod challenge schedule <id> <YYYY-MM-DD>`.", title="Upcoming rounds")
+            return Reply(
+                "Nothing open or scheduled. `/studymod challenge schedule <id> <YYYY-MM-DD>`.",
+                title="Upcoming rounds",
+            )
         lines = []
         for r in rounds:
-            when = "open now" if r.status == "open" else r.scheduled_date.isoformat() if r.scheduled_date else ""
+            when = (
+                "open now"
+                if r.status == "open"
+                else r.scheduled_date.isoformat()
+                if r.scheduled_date
+                else ""
+            )
             lines.append(f"#{r.id} · {when} · `{r.challenge_id}` ({r.source})")
         return Reply("\n".join(lines), title="Upcoming rounds")
     track = args["track"]
     stmt = select(Challenge).where(visible(ctx.workspace), Challenge.active)
     if track:
         stmt = stmt.where(Challenge.track == track)
-    challenges = list((await ctx.session.exec(stmt.order_by(col(Challenge.track), col(Challenge.id)))).all())
+    challenges = list(
+        (await ctx.session.exec(stmt.order_by(col(Challenge.track), col(Challenge.id)))).all()
+    )
     used = Counter(
         (
             await ctx.session.exec(
-                select(Round.challenge_id).where(Round.workspace_id == ctx.ws_id, col(Round.opens_at).is_not(None))
+                select(Round.challenge_id).where(
+                    Round.workspace_id == ctx.ws_id, col(Round.opens_at).is_not(None)
+                )
             )
         ).all()
     )
@@ -179,16 +225,23 @@ async def challenge_list(ctx: Context, args: dict[str, Any]) -> Reply:
 
 
 async def challenge_cancel(ctx: Context, args: dict[str, Any]) -> Reply:
-    return Reply(await cancel_round_service(ctx.session, ctx.workspace, args["round_id"], ctx.now, ctx.actor))
+    return Reply(
+        await cancel_round_service(ctx.session, ctx.workspace, args["round_id"], ctx.now, ctx.actor)
+    )
 
 
 async def challenge_post_now(ctx: Context, args: dict[str, Any]) -> Reply:
     if not ctx.workspace.post_channel:
         raise UserError("Set the channel first: `/studymod config channel <#channel>`.")
-    opened = await start_round(ctx.session, ctx.workspace, ctx.now, challenge_id=args["challenge_id"], actor=ctx.actor)
+    opened = await start_round(
+        ctx.session, ctx.workspace, ctx.now, challenge_id=args["challenge_id"], actor=ctx.actor
+    )
     ctx.post(await round_post(ctx.session, ctx.workspace, opened))
     closed = f" Round #{opened.closed.id} is closed." if opened.closed else ""
-    return Reply(f"Posted round #{opened.round.id} (`{opened.challenge.id}`) in {ctx.workspace.post_channel}.{closed}")
+    return Reply(
+        f"Posted round #{opened.round.id} (`{opened.challenge.id}`) "
+        f"in {ctx.workspace.post_channel}.{closed}"
+    )
 
 
 async def streak_repair(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -197,22 +250,50 @@ async def streak_repair(ctx: Context, args: dict[str, Any]) -> Reply:
     if day > member_today(member, ctx.workspace, ctx.now):
         raise UserError(f"{day.isoformat()} hasn't happened yet for {member.display_name}.")
     exists = (
-        await ctx.session.exec(select(ActivityDay.id).where(ActivityDay.member_id == member.id, ActivityDay.day == day))
+        await ctx.session.exec(
+            select(ActivityDay.id).where(ActivityDay.member_id == member.id, ActivityDay.day == day)
+        )
     ).first()
     if exists is not None:
-        raise UserError(f"{day.isoformat()} already counts as a study day for {member.display_name}.")
-    ctx.session.add(ActivityDay(workspace_id=ctx.ws_id, member_id=member.id or 0, day=day, source="repair", created_at=ctx.now))
+        raise UserError(
+            f"{day.isoformat()} already counts as a study day for {member.display_name}."
+        )
+    ctx.session.add(
+        ActivityDay(
+            workspace_id=ctx.ws_id,
+            member_id=member.id or 0,
+            day=day,
+            source="repair",
+            created_at=ctx.now,
+        )
+    )
     await ctx.session.flush()
     before = member.current_streak
     await repair_streak(ctx.session, member)
-    audit(ctx.session, ctx.ws_id, ctx.actor, "streak.repair", ctx.now, member=member.user_id, day=day.isoformat(), reason=args["reason"], before=before, after=member.current_streak)
+    audit(
+        ctx.session,
+        ctx.ws_id,
+        ctx.actor,
+        "streak.repair",
+        ctx.now,
+        member=member.user_id,
+        day=day.isoformat(),
+        reason=args["reason"],
+        before=before,
+        after=member.current_streak,
+    )
     v = view(state_of(member), member_today(member, ctx.workspace, ctx.now))
-    return Reply(f"Added {day.isoformat()} for {member.display_name}. {streak_line(v)}", title="Streak repaired")
+    return Reply(
+        f"Added {day.isoformat()} for {member.display_name}. {streak_line(v)}",
+        title="Streak repaired",
+    )
 
 
 async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
     s, ws_id = ctx.session, ctx.ws_id
-    members = (await s.exec(select(func.count()).select_from(Member).where(Member.workspace_id == ws_id))).one()
+    members = (
+        await s.exec(select(func.count()).select_from(Member).where(Member.workspace_id == ws_id))
+    ).one()
     monday = local_week_start(ctx.now, ctx.workspace.timezone)
     week_from = local_midnight_utc(monday, ctx.workspace.timezone)
     active = (
@@ -224,23 +305,32 @@ async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
     ).one()
     rounds = (
         await s.exec(
-            select(func.count()).select_from(Round).where(Round.workspace_id == ws_id, col(Round.opens_at).is_not(None))
+            select(func.count())
+            .select_from(Round)
+            .where(Round.workspace_id == ws_id, col(Round.opens_at).is_not(None))
         )
     ).one()
     total, accepted = (
         await s.exec(
-            select(func.count(), func.coalesce(func.sum(case((col(Submission.correct), 1), else_=0)), 0)).where(
-                Submission.workspace_id == ws_id
-            )
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((col(Submission.correct), 1), else_=0)), 0),
+            ).where(Submission.workspace_id == ws_id)
         )
     ).one()
     week_subs = (
         await s.exec(
-            select(func.count()).select_from(Submission).where(Submission.workspace_id == ws_id, col(Submission.created_at) >= week_from)
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.workspace_id == ws_id, col(Submission.created_at) >= week_from)
         )
     ).one()
     minutes = (
-        await s.exec(select(func.coalesce(func.sum(StudyLog.minutes), 0)).where(StudyLog.workspace_id == ws_id))
+        await s.exec(
+            select(func.coalesce(func.sum(StudyLog.minutes), 0)).where(
+                StudyLog.workspace_id == ws_id
+            )
+        )
     ).one()
     accuracy = f"{100 * accepted / total:.0f}%" if total else "n/a"
     return Reply(
@@ -263,34 +353,89 @@ SPECS = (
         "show or change the group's channel, time zone and post times",
         config,
         (
-            Param("setting", Kind.CHOICE, "show, channel, daily-time, timezone or leaderboard",
-                  choices=("show", "channel", "daily-time", "timezone", "leaderboard")),
+            Param(
+                "setting",
+                Kind.CHOICE,
+                "show, channel, daily-time, timezone or leaderboard",
+                choices=("show", "channel", "daily-time", "timezone", "leaderboard"),
+            ),
             Param("value", Kind.REST, "the new value", required=False),
         ),
         moderator=True,
         needs_member=False,
     ),
-    CommandSpec(("studymod", "challenge", "add"), "add a custom challenge (key=value pairs)", challenge_add,
-                (Param("fields", Kind.PAIRS, "kind, track, difficulty, title, prompt, answer, …", keys=CHALLENGE_KEYS),),
-                moderator=True, needs_member=False),
-    CommandSpec(("studymod", "challenge", "schedule"), "schedule a challenge for a date", challenge_schedule,
-                (Param("challenge_id", Kind.WORD, "a challenge id"), Param("date", Kind.DATE, "YYYY-MM-DD")),
-                moderator=True, needs_member=False),
-    CommandSpec(("studymod", "challenge", "list"), "list upcoming rounds or the challenge bank", challenge_list,
-                (Param("which", Kind.CHOICE, "upcoming or bank", required=False, choices=("upcoming", "bank")),
-                 Param("track", Kind.CHOICE, "a track", required=False, choices=TRACKS)),
-                moderator=True, needs_member=False),
-    CommandSpec(("studymod", "challenge", "cancel"), "cancel a scheduled or open round", challenge_cancel,
-                (Param("round_id", Kind.INT, "a round number", minimum=1),),
-                moderator=True, needs_member=False),
-    CommandSpec(("studymod", "challenge", "post-now"), "open a round now (today's scheduled one, or a pick)",
-                challenge_post_now,
-                (Param("challenge_id", Kind.WORD, "a challenge id", required=False),),
-                moderator=True, needs_member=False),
-    CommandSpec(("studymod", "streak", "repair"), "add a missed study day for a member, with a reason",
-                streak_repair,
-                (Param("member", Kind.WORD, "a member"), Param("date", Kind.DATE, "YYYY-MM-DD"),
-                 Param("reason", Kind.REST, "why")),
-                moderator=True, needs_member=False),
-    CommandSpec(("studymod", "stats"), "the group's numbers", stats, moderator=True, needs_member=False),
+    CommandSpec(
+        ("studymod", "challenge", "add"),
+        "add a custom challenge (key=value pairs)",
+        challenge_add,
+        (
+            Param(
+                "fields",
+                Kind.PAIRS,
+                "kind, track, difficulty, title, prompt, answer, …",
+                keys=CHALLENGE_KEYS,
+            ),
+        ),
+        moderator=True,
+        needs_member=False,
+    ),
+    CommandSpec(
+        ("studymod", "challenge", "schedule"),
+        "schedule a challenge for a date",
+        challenge_schedule,
+        (
+            Param("challenge_id", Kind.WORD, "a challenge id"),
+            Param("date", Kind.DATE, "YYYY-MM-DD"),
+        ),
+        moderator=True,
+        needs_member=False,
+    ),
+    CommandSpec(
+        ("studymod", "challenge", "list"),
+        "list upcoming rounds or the challenge bank",
+        challenge_list,
+        (
+            Param(
+                "which",
+                Kind.CHOICE,
+                "upcoming or bank",
+                required=False,
+                choices=("upcoming", "bank"),
+            ),
+            Param("track", Kind.CHOICE, "a track", required=False, choices=TRACKS),
+        ),
+        moderator=True,
+        needs_member=False,
+    ),
+    CommandSpec(
+        ("studymod", "challenge", "cancel"),
+        "cancel a scheduled or open round",
+        challenge_cancel,
+        (Param("round_id", Kind.INT, "a round number", minimum=1),),
+        moderator=True,
+        needs_member=False,
+    ),
+    CommandSpec(
+        ("studymod", "challenge", "post-now"),
+        "open a round now (today's scheduled one, or a pick)",
+        challenge_post_now,
+        (Param("challenge_id", Kind.WORD, "a challenge id", required=False),),
+        moderator=True,
+        needs_member=False,
+    ),
+    CommandSpec(
+        ("studymod", "streak", "repair"),
+        "add a missed study day for a member, with a reason",
+        streak_repair,
+        (
+            Param("member", Kind.WORD, "a member"),
+            Param("date", Kind.DATE, "YYYY-MM-DD"),
+            Param("reason", Kind.REST, "why"),
+        ),
+        moderator=True,
+        needs_member=False,
+    ),
+    CommandSpec(
+        ("studymod", "stats"), "the group's numbers", stats, moderator=True, needs_member=False
+    ),
 )
