@@ -60,7 +60,7 @@ async def add_points(
             "reached_at": stmt.excluded.reached_at,
         },
     )
-    await session.execute(stmt)
+    await session.exec(stmt)
 
 
 @dataclass(frozen=True, slots=True)

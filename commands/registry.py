@@ -117,7 +117,8 @@ class Registry:
 # -- tokenising ------------------------------------------------------------------------------
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
-_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^']*')+|\S+""")
+# Words, "quoted values" and key="quoted values"; an unpaired quote is an ordinary character.
+_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^'\s]*'|["'])+""")
 
 
 @dataclass(frozen=True, slots=True)

@@ -337,7 +337,7 @@ SPECS = (
         ("study", "timezone"),
         "set your time zone (your study day follows it)",
         set_timezone,
-        (Param("tz", Kind.TIMEZONE, "an IANA time zone, e.g. America/New_York"),),
+        (Param("timezone", Kind.TIMEZONE, "an IANA time zone, e.g. America/New_York"),),
     ),
     CommandSpec(("study", "today"), "show the open challenge and how you did", today),
     CommandSpec(
