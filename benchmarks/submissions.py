@@ -14,15 +14,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from time import perf_counter
 
-from bot.answers import submit
-from bot.db import Database
-from bot.grading import award
-from bot.invocation import Invocation
-from bot.members import ensure_workspace, get_member, get_workspace
-from bot.messages import Post
-from bot.models import Challenge, Member
-from bot.rounds import start_round
-from bot.scores import boards_for
 from benchmarks.common import (
     Figure,
     banner,
@@ -34,6 +25,15 @@ from benchmarks.common import (
     sqlite_timestamp,
     sqlite_url,
 )
+from bot.answers import submit
+from bot.db import Database
+from bot.grading import award
+from bot.invocation import Invocation
+from bot.members import ensure_workspace, get_member, get_workspace
+from bot.messages import Post
+from bot.models import Challenge, Member
+from bot.rounds import start_round
+from bot.scores import boards_for
 from commands import build_registry
 from commands.dispatcher import Dispatcher
 
@@ -245,7 +245,9 @@ UPDATE_STREAK = (
 )
 
 
-def run_raw(conn: sqlite3.Connection, seed: RawSeed, member_ids: list[int], start: datetime) -> float:
+def run_raw(
+    conn: sqlite3.Connection, seed: RawSeed, member_ids: list[int], start: datetime
+) -> float:
     """The same 7 rows per submission, one BEGIN/COMMIT each; seconds taken."""
     all_board, week = boards_for(start, "UTC")
     points = award(BASE_POINTS, 1)
@@ -300,7 +302,8 @@ async def bench_submissions(measured: int, warmup: int, *, dispatcher: bool = Tr
             await run_service(db, warm_users, START)
             svc_s = await run_service(db, timed_users, START + timedelta(minutes=1))
             svc_rate = measured / svc_s
-            say(f"service  : {svc_rate:8,.0f} submissions/s  ({svc_s * 1000 / measured:.2f} ms each)")
+            each_ms = svc_s * 1000 / measured
+            say(f"service  : {svc_rate:8,.0f} submissions/s  ({each_ms:.2f} ms each)")
             disp_rate = float("nan")
             if dispatcher:
                 day2 = START + timedelta(days=1)

@@ -26,6 +26,16 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 MIGRATION_LOCK_ID = 0x57D7B07
 
 
+# Indexes on expressions (`points DESC`) that autogenerate cannot reflect or compare; the
+# migrations create them by hand.
+EXPRESSION_INDEXES = frozenset({"ix_score_rank"})
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic filter: leave hand-written expression indexes out of model/migration comparison."""
+    return not (type_ == "index" and name in EXPRESSION_INDEXES)
+
+
 def async_url(url: str) -> str:
     """Pick the async driver: `sqlite:///x.db` -> aiosqlite, `postgresql://` -> asyncpg."""
     try:

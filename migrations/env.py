@@ -6,6 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+from bot.db import include_object
+
 import bot.models  # noqa: F401  (registers the tables)
 
 target_metadata = SQLModel.metadata
@@ -17,6 +19,7 @@ def run_with(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,85 @@
+"""The shipped challenge bank: valid, varied, and every numeric answer checked by computation."""
+
+import math
+import statistics
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.stats as stats
+
+from bot.content import TRACKS, ChallengeSpec, load_bank
+from bot.grading import Tolerance, grade, parse_number
+
+ROOT = Path(__file__).resolve().parents[2] / "content"
+BANK = load_bank(ROOT)
+
+
+def test_the_bank_has_no_errors() -> None:
+    assert BANK.errors == []
+
+
+def test_the_bank_covers_every_track_and_kind() -> None:
+    counts = BANK.counts()
+    assert len(BANK.challenges) >= 30
+    for track in TRACKS:
+        assert sum(counts[track].values()) >= 5, track
+    assert {k for c in counts.values() for k in c} == {"mcq", "numeric", "text"}
+
+
+NUMERIC = [c for c in BANK.challenges if c.kind == "numeric"]
+
+
+@pytest.mark.parametrize("spec", NUMERIC, ids=[c.id for c in NUMERIC])
+def test_numeric_answer_matches_its_computation(spec: ChallengeSpec) -> None:
+    assert spec.compute, f"{spec.id} has no compute expression"
+    scope = {"math": math, "statistics": statistics, "np": np, "numpy": np, "stats": stats}
+    computed = float(eval(spec.compute, {"__builtins__": {}, **scope}))  # noqa: S307 - our own data
+    answer = parse_number(str(spec.answer))
+    assert answer is not None
+    tol = Tolerance.parse(spec.tolerance)
+    assert tol.accepts(answer, computed), f"{spec.id}: stored {answer}, computed {computed}"
+    # And the grader accepts the stored answer for its own challenge.
+    assert grade("numeric", str(spec.answer), expected_number=answer, tolerance=tol).correct
+
+
+MCQ = [c for c in BANK.challenges if c.kind == "mcq"]
+
+
+@pytest.mark.parametrize("spec", MCQ, ids=[c.id for c in MCQ])
+def test_mcq_has_one_correct_letter_and_distinct_options(spec: ChallengeSpec) -> None:
+    assert spec.options is not None
+    assert 3 <= len(spec.options) <= 5
+    correct = spec.answer_spec()["option"]
+    assert grade("mcq", str(spec.answer), options=spec.options, correct_option=correct).correct
+    assert grade("mcq", spec.options[correct], options=spec.options, correct_option=correct).correct
+
+
+def test_schema_errors_name_the_file_and_field(tmp_path: Path) -> None:
+    folder = tmp_path / "probability-statistics"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text(
+        "challenges:\n"
+        "  - id: bad-one\n    kind: mcq\n    difficulty: 4\n    title: Bad\n"
+        "    prompt: A prompt here\n    options: [a, b]\n    answer: C\n    explanation: Because so.\n"
+        "  - id: bad-one\n    kind: text\n    difficulty: 1\n    title: Dup\n"
+        "    prompt: Another prompt\n    answer: [x]\n    explanation: Because so.\n"
+        "  - id: bad-one\n    kind: text\n    difficulty: 1\n    title: Dup two\n"
+        "    prompt: Third prompt\n    answer: [x]\n    explanation: Because so.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "stray.yaml").write_text("challenges: []\n", encoding="utf-8")
+    bank = load_bank(tmp_path)
+    text = "\n".join(bank.errors)
+    assert "probability-statistics/bad.yaml: challenges[0] (bad-one): difficulty" in text
+    assert "challenges[0] (bad-one): answer" not in text or "difficulty" in text
+    assert "stray.yaml" in text
+    assert "challenges[2]: id: `bad-one` is already used" in text
+
+
+def test_mcq_answer_letter_must_name_an_option() -> None:
+    with pytest.raises(ValueError, match="answer"):
+        ChallengeSpec(
+            id="x-y-z", kind="mcq", track="cs-fundamentals", difficulty=1, title="T t t",
+            prompt="Prompt", options=["a", "b"], answer="C", explanation="Because.",
+        )  # fmt: skip
