@@ -31,7 +31,9 @@ MIGRATION_LOCK_ID = 0x57D7B07
 EXPRESSION_INDEXES = frozenset({"ix_score_rank"})
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Alembic filter: leave hand-written expression indexes out of model/migration comparison."""
     return not (type_ == "index" and name in EXPRESSION_INDEXES)
 

@@ -23,7 +23,13 @@ async def test_join_then_today_then_correct_answer(harness: Harness) -> None:
 async def test_member_commands_need_join_and_write_nothing(harness: Harness) -> None:
     h = harness
     before = await row_counts(h.db)
-    for line in ("/study today", "/study submit A", "/study log 30 x", "/study export", "/study streak"):
+    for line in (
+        "/study today",
+        "/study submit A",
+        "/study log 30 x",
+        "/study export",
+        "/study streak",
+    ):
         reply = await h.run("bob", line)
         assert reply.error
         assert "/study join" in reply.body
@@ -48,7 +54,9 @@ async def test_member_commands_need_join_and_write_nothing(harness: Harness) -> 
         "/studymod challenge add kind=mcq track=nope difficulty=1 title=T prompt=P answer=A explanation=E",
     ],
 )
-async def test_bad_input_gets_a_friendly_reply_and_writes_nothing(harness: Harness, line: str) -> None:
+async def test_bad_input_gets_a_friendly_reply_and_writes_nothing(
+    harness: Harness, line: str
+) -> None:
     h = harness
     await h.ok("alice", "/study join UTC")
     await h.ok("mod", "/study join UTC")
@@ -192,7 +200,13 @@ async def test_forget_deletes_after_confirmation(harness: Harness) -> None:
         assert (await s.exec(select(Member).where(Member.user_id == "alice"))).first() is not None
     assert "deleted" in await h.ok("alice", "/study forget confirm")
     counts = await row_counts(h.db)
-    assert counts["submission"] == counts["study_log"] == counts["activity_day"] == counts["score"] == 0
+    assert (
+        counts["submission"]
+        == counts["study_log"]
+        == counts["activity_day"]
+        == counts["score"]
+        == 0
+    )
     assert "No points" in await h.ok("mod", "/study leaderboard all")
 
 
@@ -207,7 +221,16 @@ async def test_export_has_the_documented_keys(harness: Harness) -> None:
     reply = await h.run("alice", "/study export")
     assert reply.attachment is not None
     data = json.loads(reply.attachment.content)
-    for key in ("member", "timezone", "current_streak", "longest_streak", "freezes", "points", "submissions", "study_logs"):
+    for key in (
+        "member",
+        "timezone",
+        "current_streak",
+        "longest_streak",
+        "freezes",
+        "points",
+        "submissions",
+        "study_logs",
+    ):
         assert key in data
     assert data["timezone"] == "Asia/Tokyo"
     assert data["points"] == 15

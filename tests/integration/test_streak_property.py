@@ -13,7 +13,13 @@ from bot.models import Member
 from bot.streaks import recompute
 from tests.conftest import make_harness
 
-ZONES = ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/New_York", "Australia/Lord_Howe"]
+ZONES = [
+    "UTC",
+    "Pacific/Kiritimati",
+    "Pacific/Pago_Pago",
+    "America/New_York",
+    "Australia/Lord_Howe",
+]
 
 steps = st.lists(
     st.tuples(
@@ -26,9 +32,13 @@ steps = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(steps)
-async def test_incremental_equals_recompute(sqlite_db: Database, script: list[tuple[int, str, str]]) -> None:
+async def test_incremental_equals_recompute(
+    sqlite_db: Database, script: list[tuple[int, str, str]]
+) -> None:
     h = await make_harness(sqlite_db, datetime(2026, 3, 1, tzinfo=UTC))
     user = f"u{abs(hash(tuple(script))) % 10**9}"
     await h.ok(user, "/study join UTC")

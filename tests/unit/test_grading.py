@@ -16,7 +16,9 @@ from bot.grading import (
 OPTIONS = ["1/4", "1/2", "3/4"]
 
 
-@pytest.mark.parametrize(("answer", "index"), [("A", 0), ("b", 1), ("(C)", 2), ("B)", 1), ("1/2", 1), (" 3/4 ", 2)])
+@pytest.mark.parametrize(
+    ("answer", "index"), [("A", 0), ("b", 1), ("(C)", 2), ("B)", 1), ("1/2", 1), (" 3/4 ", 2)]
+)
 def test_mcq_letter_or_option_text(answer: str, index: int) -> None:
     assert mcq_choice(answer, OPTIONS) == index
 
@@ -34,7 +36,14 @@ def test_mcq_grading() -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("0.25", 0.25), ("1/4", 0.25), ("25%", 0.25), ("-3", -3.0), ("1e-3", 0.001), ("1,234.5", 1234.5)],
+    [
+        ("0.25", 0.25),
+        ("1/4", 0.25),
+        ("25%", 0.25),
+        ("-3", -3.0),
+        ("1e-3", 0.001),
+        ("1,234.5", 1234.5),
+    ],
 )
 def test_numbers_as_members_type_them(text: str, value: float) -> None:
     assert parse_number(text) == pytest.approx(value)
@@ -93,7 +102,9 @@ def test_normalisation_is_idempotent(text: str) -> None:
 
 
 @given(st.text(min_size=1, max_size=30), st.text(min_size=1, max_size=10))
-def test_a_longer_answer_never_matches_by_containing_the_accepted_one(accepted: str, extra: str) -> None:
+def test_a_longer_answer_never_matches_by_containing_the_accepted_one(
+    accepted: str, extra: str
+) -> None:
     base = normalise_text(accepted)
     if not base or not normalise_text(extra):
         return

@@ -13,7 +13,11 @@ def parse(line: str) -> tuple[str, dict[str, object]]:
 
 
 def test_tokenizer_keeps_quoted_values_and_never_raises() -> None:
-    assert [t.value for t in tokenize('kind=mcq title="Fair coin" x')] == ["kind=mcq", "title=Fair coin", "x"]
+    assert [t.value for t in tokenize('kind=mcq title="Fair coin" x')] == [
+        "kind=mcq",
+        "title=Fair coin",
+        "x",
+    ]
     assert [t.value for t in tokenize("Bishop's PRML")] == ["Bishop's", "PRML"]  # lone quote
 
 
@@ -31,14 +35,19 @@ def test_smart_quotes_count_as_quotes() -> None:
 def test_optional_choices_can_be_skipped() -> None:
     assert parse("/study leaderboard")[1] == {"period": None, "track": None}
     assert parse("/study leaderboard all")[1] == {"period": "all", "track": None}
-    assert parse("/study leaderboard cs-fundamentals")[1] == {"period": None, "track": "cs-fundamentals"}
+    assert parse("/study leaderboard cs-fundamentals")[1] == {
+        "period": None,
+        "track": "cs-fundamentals",
+    }
     assert parse("/study leaderboard week cs-fundamentals")[1]["track"] == "cs-fundamentals"
 
 
 def test_typed_parameters() -> None:
     assert parse("/study join europe/berlin")[1] == {"timezone": "Europe/Berlin"}
     assert parse("/studymod challenge cancel 7")[1] == {"round_id": 7}
-    assert str(parse("/studymod challenge schedule two-heads 2026-03-09")[1]["date"]) == "2026-03-09"
+    assert (
+        str(parse("/studymod challenge schedule two-heads 2026-03-09")[1]["date"]) == "2026-03-09"
+    )
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,9 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: i
         ("STUDYBOT_RATE_LIMIT_PER_MINUTE", "many"),
     ],
 )
-def test_a_bad_setting_names_its_variable(monkeypatch: pytest.MonkeyPatch, var: str, value: str) -> None:
+def test_a_bad_setting_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str
+) -> None:
     monkeypatch.setenv(var, value)
     with pytest.raises(ConfigError, match=var):
         load_settings()

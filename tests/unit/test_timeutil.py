@@ -63,7 +63,9 @@ def test_local_time_skipped_by_dst_moves_to_first_valid_instant() -> None:
 
 def test_local_time_repeated_by_dst_takes_the_first() -> None:
     # Berlin repeats 02:00-03:00 on 2026-10-25; the first 02:30 is CEST (+2) = 00:30 UTC.
-    assert local_time_utc(date(2026, 10, 25), time(2, 30), "Europe/Berlin") == utc(2026, 10, 25, 0, 30)
+    assert local_time_utc(date(2026, 10, 25), time(2, 30), "Europe/Berlin") == utc(
+        2026, 10, 25, 0, 30
+    )
 
 
 def test_week_starts_monday_in_the_workspace_zone() -> None:

@@ -1,0 +1,230 @@
+"""The real `studybot` CLI driven through stdin on a simulated clock."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adapters.console import ConsoleSession, Printer
+from bot.app import Core
+from bot.clock import SimulatedClock
+from bot.settings import load_settings
+from bot.timeutil import parse_instant
+from tests.conftest import FIXTURE_CONTENT
+from tests.e2e.scenario import START, STREAKS, build
+
+STUDYBOT = Path(sys.executable).parent / "studybot"
+
+
+def run_cli(
+    db: Path, lines: list[str], *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        **os.environ,
+        "STUDYBOT_DATABASE_URL": f"sqlite:///{db}",
+        "STUDYBOT_CONTENT_DIR": str(FIXTURE_CONTENT),
+        "STUDYBOT_LOG_LEVEL": "WARNING",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [str(STUDYBOT), "console", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+        check=False,
+    )
+
+
+def records(stdout: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def replies(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in recs if r["kind"] == "reply"]
+
+
+@pytest.fixture(scope="module")
+def scenario_output(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    lines, _ = build()
+    db = tmp_path_factory.mktemp("scenario") / "bot.db"
+    proc = run_cli(db, lines, "--json", "--start", START)
+    assert proc.returncode == 0, proc.stderr
+    return records(proc.stdout)
+
+
+def test_every_line_is_a_json_object_with_the_documented_keys(
+    scenario_output: list[dict[str, Any]],
+) -> None:
+    for rec in scenario_output:
+        assert {"kind", "channel", "user", "ephemeral", "text"} <= rec.keys()
+        assert rec["kind"] in {"reply", "post", "dm", "clock", "console"}
+
+
+def test_fourteen_rounds_were_posted_in_the_channel(scenario_output: list[dict[str, Any]]) -> None:
+    posts = [r for r in scenario_output if r["kind"] == "post"]
+    assert len(posts) == 14
+    assert all(p["channel"] == "#study" and not p["ephemeral"] for p in posts)
+    assert "Name the optimiser" in posts[2]["title"]  # the scheduled custom challenge
+    assert "Previous round #3, Exactly two heads in four:\nAnswer: 0.375" in posts[2]["text"]
+
+
+def test_streaks_points_and_standings(scenario_output: list[dict[str, Any]]) -> None:
+    lines, expected = build()
+    texts = [r["text"] for r in replies(scenario_output)]
+    for user, (current, longest, freezes) in STREAKS.items():
+        want = f"{current}-day streak (longest {longest}, {freezes} freeze{'s' if freezes != 1 else ''}"
+        assert any(f"{user}'s streak" in t and want in t for t in texts), (user, want)
+    alltime = next(t for t in texts if "Leaderboard · all time" in t)
+    order = sorted(expected.points, key=lambda u: -expected.points[u])
+    board_lines = [ln for ln in alltime.splitlines() if " pts" in ln]
+    assert [ln.split(" — ")[0].split(" ", 1)[1] for ln in board_lines] == order
+    for user in order:
+        assert f"{user} — {expected.points[user]} pts" in alltime
+    week = next(t for t in texts if "Leaderboard · week of 2026-03-09" in t)
+    for user, pts in expected.week2.items():
+        assert f"{user} — {pts} pts" in week
+
+
+def test_exports_agree(scenario_output: list[dict[str, Any]]) -> None:
+    _, expected = build()
+    exports = [
+        r for r in replies(scenario_output) if "studybot-" in r["text"] and ".json ---" in r["text"]
+    ]
+    assert [r["user"] for r in exports] == ["alice", "bob", "chen"]
+    for rec in exports:
+        data = json.loads(rec["text"].split(".json ---\n", 1)[1])
+        user = rec["user"]
+        assert data["points"] == expected.points[user]
+        assert (data["current_streak"], data["longest_streak"], data["freezes"]) == STREAKS[user]
+    alice = json.loads(exports[0]["text"].split(".json ---\n", 1)[1])
+    assert alice["timezone"] == "Europe/Berlin"
+    assert sum(1 for s in alice["submissions"] if s["correct"]) == 14
+
+
+def test_repeated_and_wrong_submissions_are_handled(scenario_output: list[dict[str, Any]]) -> None:
+    texts = [r["text"] for r in replies(scenario_output)]
+    assert sum("already solved" in t for t in texts) == 1
+    assert any("Not quite. You have 2 attempts left." in t for t in texts)
+
+
+def test_restart_after_every_line_changes_nothing(tmp_path: Path) -> None:
+    """Restarting the console (a fresh Core on the same database) between any two steps prints
+    exactly what one uninterrupted session prints."""
+    lines, _ = build()
+
+    async def session_output(db_file: Path, chunks: list[list[str]]) -> list[str]:
+        out = io.StringIO()
+        for chunk in chunks:
+            settings = load_settings(
+                database_url=f"sqlite:///{db_file}", content_dir=FIXTURE_CONTENT
+            )
+            core = Core.build(settings, SimulatedClock(parse_instant(START)))
+            await core.start()
+            session = ConsoleSession(
+                core, Printer(out, True, None), moderators=["admin"], simulated=True
+            )
+            await session.open()
+            for line in chunk:
+                await session.push(line)
+            await core.stop()
+        return out.getvalue().splitlines()
+
+    import asyncio
+
+    whole = asyncio.run(session_output(tmp_path / "one.db", [lines]))
+    each = asyncio.run(session_output(tmp_path / "many.db", [[ln] for ln in lines]))
+    assert each == whole
+
+
+def test_restart_of_the_real_process(tmp_path: Path) -> None:
+    """The same with real processes, killed at the end of their input, at a few points."""
+    lines, _ = build()
+    whole = run_cli(tmp_path / "a.db", lines, "--json", "--start", START)
+    cuts = [0, 7, len(lines) // 3, len(lines) // 2, len(lines) - 9, len(lines)]
+    pieces = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        proc = run_cli(tmp_path / "b.db", lines[a:b], "--json", "--start", START)
+        assert proc.returncode == 0, proc.stderr
+        pieces.append(proc.stdout)
+    assert "".join(pieces) == whole.stdout
+
+
+def test_plain_output_when_piped(tmp_path: Path) -> None:
+    proc = run_cli(
+        tmp_path / "p.db", ["/study join", "/study log 30 reading", ":now"], "--start", START
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.splitlines()[0].startswith("[to admin, only you] **You've joined")
+    assert "2026-03-02T14:00:00Z" in proc.stdout
+    assert "\x1b[" not in proc.stdout  # no terminal colours when piped
+
+
+def test_console_controls_and_moderators(tmp_path: Path) -> None:
+    proc = run_cli(
+        tmp_path / "c.db",
+        [":as dana", "/studymod stats", ":as erin", "/studymod stats", ":advance 90m", ":now", ":fly", ":advance soon"],
+        "--json", "--start", START, "--moderators", "erin,frank",
+    )  # fmt: skip
+    recs = records(proc.stdout)
+    assert proc.returncode == 0
+    stats = [r for r in recs if r["kind"] == "reply"]
+    assert stats[0]["user"] == "dana"
+    assert "moderators" in stats[0]["text"]
+    assert "Members" in stats[1]["text"]
+    assert [r["text"] for r in recs if r["kind"] == "clock"][-1] == "2026-03-02T15:30:00Z"
+    assert "Console controls" in stats[2]["text"]
+    assert "not a duration" in stats[3]["text"]
+
+
+def test_advance_needs_a_simulated_clock(tmp_path: Path) -> None:
+    proc = run_cli(tmp_path / "r.db", [":advance 1d"], "--json")
+    assert proc.returncode == 0
+    assert "needs a simulated clock" in records(proc.stdout)[0]["text"]
+
+
+def test_bad_settings_stop_start_up_with_one_line(tmp_path: Path) -> None:
+    proc = run_cli(tmp_path / "x.db", [], env={"STUDYBOT_LOG_LEVEL": "chatty"})
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0
+    assert "STUDYBOT_LOG_LEVEL" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    proc = run_cli(tmp_path / "x.db", [], env={"STUDYBOT_DATABASE_URL": "mysql://nope/db"})
+    assert proc.returncode == 2
+    assert "STUDYBOT_DATABASE_URL" in proc.stderr
+
+
+def test_bad_content_stops_start_up_naming_file_and_field(tmp_path: Path) -> None:
+    bank = tmp_path / "bank" / "cs-fundamentals"
+    bank.mkdir(parents=True)
+    (bank / "x.yaml").write_text("challenges:\n  - id: x\n", encoding="utf-8")
+    proc = run_cli(tmp_path / "y.db", [], env={"STUDYBOT_CONTENT_DIR": str(tmp_path / "bank")})
+    assert proc.returncode == 2
+    assert "cs-fundamentals/x.yaml" in proc.stderr
+
+
+def test_db_commands(tmp_path: Path) -> None:
+    env = {**os.environ, "STUDYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
+
+    def cli(*args: str) -> str:
+        proc = subprocess.run(
+            [str(STUDYBOT), *args], capture_output=True, text=True, env=env, timeout=60, check=False
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout
+
+    assert "current: base" in cli("db", "current")
+    assert "database at 0001" in cli("db", "upgrade")
+    assert "database at base" in cli("db", "downgrade", "base")
+    assert "database at 0001" in cli("db", "upgrade")
+    assert "ok: " in cli("content", "check")
+    for sub in ("run", "console", "db", "content"):
+        assert "Usage" in cli(sub, "--help")
