@@ -6,9 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from bot.db import include_object
-
 import bot.models  # noqa: F401  (registers the tables)
+from bot.db import include_object
 
 target_metadata = SQLModel.metadata
 

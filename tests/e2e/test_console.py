@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -78,7 +79,7 @@ def test_fourteen_rounds_were_posted_in_the_channel(scenario_output: list[dict[s
 
 
 def test_streaks_points_and_standings(scenario_output: list[dict[str, Any]]) -> None:
-    lines, expected = build()
+    _lines, expected = build()
     texts = [r["text"] for r in replies(scenario_output)]
     for user, (current, longest, freezes) in STREAKS.items():
         want = f"{current}-day streak (longest {longest}, {freezes} freeze{'s' if freezes != 1 else ''}"
@@ -151,7 +152,7 @@ def test_restart_of_the_real_process(tmp_path: Path) -> None:
     whole = run_cli(tmp_path / "a.db", lines, "--json", "--start", START)
     cuts = [0, 7, len(lines) // 3, len(lines) // 2, len(lines) - 9, len(lines)]
     pieces = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         proc = run_cli(tmp_path / "b.db", lines[a:b], "--json", "--start", START)
         assert proc.returncode == 0, proc.stderr
         pieces.append(proc.stdout)

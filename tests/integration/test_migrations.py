@@ -12,7 +12,7 @@ def _diff(conn: sa.Connection) -> list[object]:
     ctx = MigrationContext.configure(
         conn, opts={"compare_type": True, "include_object": include_object}
     )
-    return [d for d in compare_metadata(ctx, SQLModel.metadata)]
+    return list(compare_metadata(ctx, SQLModel.metadata))
 
 
 async def test_models_match_migrations_and_round_trip(db: Database) -> None:

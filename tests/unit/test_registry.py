@@ -69,9 +69,12 @@ def test_typed_parameters() -> None:
     ],
 )
 def test_bad_input_says_what_is_expected(line: str, message: str) -> None:
-    with pytest.raises(UserError, match=message):
+    def parse_all() -> None:
         spec, tokens, text = parse_line(REG, line)
         parse_args(spec, text, tokens)
+
+    with pytest.raises(UserError, match=message):
+        parse_all()
 
 
 def test_unknown_subcommand_suggests_the_group() -> None:
