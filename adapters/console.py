@@ -26,7 +26,7 @@ from bot.messages import Post, Reply, post_text, reply_text
 from bot.models import ConsoleState
 from bot.timeutil import iso, parse_duration
 from commands import build_registry
-from commands.dispatcher import Dispatcher
+from commands.dispatcher import Dispatcher, RateLimiter
 
 log = logging.getLogger(__name__)
 PLATFORM = "console"
@@ -122,7 +122,12 @@ class ConsoleSession:
         self.simulated = simulated
         self.user = next(iter(sorted(self.moderators)), "admin")
         self.poster = ConsolePoster(printer, self)
-        self.dispatcher = Dispatcher(core.db, build_registry(), self.poster)
+        self.dispatcher = Dispatcher(
+            core.db,
+            build_registry(),
+            self.poster,
+            rate_limiter=RateLimiter(core.settings.rate_limit_per_minute),
+        )
         self.workspace = core.settings.console_workspace
         self._ws_id: int | None = None
 

@@ -7,11 +7,14 @@ import shutil
 import sqlite3
 import statistics
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
 
 from bot.db import Database
 
@@ -75,6 +78,23 @@ async def migrate(path: Path) -> None:
         await db.dispose()
 
 
+async def captured_sql(
+    db: Database, call: Callable[[], Awaitable[object]]
+) -> list[tuple[str, Any]]:
+    """The statements (and their parameters) one call sends to the database."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
+        seen.append((statement, params))
+
+    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await call()
+    finally:
+        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+    return seen
+
+
 def raw_connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:
     """A stdlib sqlite3 connection in autocommit mode with the app's PRAGMAs.
 
@@ -113,8 +133,10 @@ def format_value(value: float, unit: str) -> str:
         text = f"{value:.0f}"
     elif abs(value) >= 10:
         text = f"{value:.1f}"
-    else:
+    elif abs(value) >= 1:
         text = f"{value:.2f}"
+    else:
+        text = f"{value:.3f}"
     return f"{text} {unit}".rstrip()
 
 

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from benchmarks.common import (
     Figure,
     banner,
+    captured_sql,
     median,
     migrate,
     percentile,
@@ -361,23 +362,6 @@ def check_board(
         raise RuntimeError(f"leaderboard {ds.week} disagrees with the naive query")
 
 
-async def captured_sql(
-    db: Database, call: Callable[[], Awaitable[object]]
-) -> list[tuple[str, Any]]:
-    """The SELECT statements (and parameters) one call sends to the database."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: bool) -> None:
-        seen.append((statement, params))
-
-    sa.event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        await call()
-    finally:
-        sa.event.remove(db.engine.sync_engine, "before_cursor_execute", record)
-    return [(s, p) for s, p in seen if s.lstrip().upper().startswith("SELECT")]
-
-
 def print_plans(path: Path, statements: list[tuple[str, Any]]) -> None:
     """EXPLAIN QUERY PLAN for each statement, as an indented tree."""
     conn = sqlite3.connect(path)
@@ -427,7 +411,11 @@ async def measure(ds: Dataset, repeats: int, naive_repeats: int, explain: bool) 
         track_ms = await time_ms(per_track, repeats, warmup=3)
         warm_ms = await time_warm_ms(db, ds, repeats)
         naive_ms = await time_ms(naive, naive_repeats, warmup=1)
-        statements = await captured_sql(db, overall)
+        statements = [
+            (st, params)
+            for st, params in await captured_sql(db, overall)
+            if st.lstrip().upper().startswith("SELECT")
+        ]
     finally:
         await db.dispose()
     t = Timings(ds.members, week_ms, track_ms, warm_ms, naive_ms)

@@ -9,14 +9,19 @@ one BEGIN/COMMIT per submission, same PRAGMAs. Optional extra: the whole dispatc
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from time import perf_counter
 
+import sqlalchemy as sa
+
 from benchmarks.common import (
     Figure,
     banner,
+    captured_sql,
+    median,
     migrate,
     ratio,
     raw_connect,
@@ -245,32 +250,79 @@ UPDATE_STREAK = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class RawPass:
+    """One pass of the baseline: which round, and the values every submission writes."""
+
+    workspace_id: int
+    round_id: int
+    boards: tuple[str, str]
+    points: int
+    day: str
+
+    @classmethod
+    def at(cls, seed: RawSeed, round_id: int, start: datetime) -> RawPass:
+        """The pass for a round answered on `start`'s day."""
+        boards = boards_for(start, "UTC")
+        return cls(
+            seed.workspace_id, round_id, boards, award(BASE_POINTS, 1), start.date().isoformat()
+        )
+
+
+def write_submission(conn: sqlite3.Connection, p: RawPass, mid: int, at: datetime) -> None:
+    """One submission's 7 rows in one BEGIN/COMMIT."""
+    ws, (all_board, week), points = p.workspace_id, p.boards, p.points
+    ts = sqlite_timestamp(at)
+    conn.execute("BEGIN")
+    conn.execute(INSERT_SUBMISSION, (ws, p.round_id, mid, points, ts))
+    conn.execute(
+        UPSERT_SCORES,
+        (
+            *(ws, all_board, mid, points, ts),
+            *(ws, all_board, TRACK, mid, points, ts),
+            *(ws, week, mid, points, ts),
+            *(ws, week, TRACK, mid, points, ts),
+        ),
+    )
+    conn.execute(INSERT_DAY, (ws, mid, p.day, ts))
+    conn.execute(UPDATE_STREAK, (p.day, mid))
+    conn.execute("COMMIT")
+
+
 def run_raw(
     conn: sqlite3.Connection, seed: RawSeed, member_ids: list[int], start: datetime
 ) -> float:
-    """The same 7 rows per submission, one BEGIN/COMMIT each; seconds taken."""
-    all_board, week = boards_for(start, "UTC")
-    points = award(BASE_POINTS, 1)
-    day = start.date().isoformat()
-    ws, rnd = seed.workspace_id, seed.round_id
+    """The baseline: 7 rows per submission on one open connection; seconds taken."""
+    p = RawPass.at(seed, seed.round_id, start)
     t0 = perf_counter()
     for i, mid in enumerate(member_ids):
-        ts = sqlite_timestamp(start + timedelta(milliseconds=i))
-        conn.execute("BEGIN")
-        conn.execute(INSERT_SUBMISSION, (ws, rnd, mid, points, ts))
-        conn.execute(
-            UPSERT_SCORES,
-            (
-                *(ws, all_board, mid, points, ts),
-                *(ws, all_board, TRACK, mid, points, ts),
-                *(ws, week, mid, points, ts),
-                *(ws, week, TRACK, mid, points, ts),
-            ),
-        )
-        conn.execute(INSERT_DAY, (ws, mid, day, ts))
-        conn.execute(UPDATE_STREAK, (day, mid))
-        conn.execute("COMMIT")
+        write_submission(conn, p, mid, start + timedelta(milliseconds=i))
     return perf_counter() - t0
+
+
+def run_raw_reconnect(path: Path, seed: RawSeed, round_id: int, start: datetime) -> float:
+    """Diagnostic: the same rows, but a new connection per submission (as NullPool does)."""
+    p = RawPass.at(seed, round_id, start)
+    t0 = perf_counter()
+    for i, mid in enumerate(seed.member_ids):
+        conn = raw_connect(path)
+        try:
+            write_submission(conn, p, mid, start + timedelta(milliseconds=i))
+        finally:
+            conn.close()
+    return perf_counter() - t0
+
+
+def add_raw_round(conn: sqlite3.Connection, seed: RawSeed, now: datetime) -> int:
+    """Another round for the baseline's second pass."""
+    ts = sqlite_timestamp(now)
+    round_id = conn.execute(
+        "INSERT INTO round (workspace_id, challenge_id, status, source, opens_at, created_at) "
+        "VALUES (?, ?, 'open', 'manual', ?, ?)",
+        (seed.workspace_id, CHALLENGE_ID, ts, ts),
+    ).lastrowid
+    assert round_id is not None
+    return round_id
 
 
 def check_raw_rows(conn: sqlite3.Connection, members: int) -> None:
@@ -281,6 +333,48 @@ def check_raw_rows(conn: sqlite3.Connection, members: int) -> None:
     }
     if counts != {"submission": members, "score": 4 * members, "activity_day": members}:
         raise RuntimeError(f"raw baseline database is not as expected: {counts}")
+
+
+# -- where the service's time goes ----------------------------------------------------------------
+
+
+async def unit_of_work_ms(db: Database, repeats: int) -> float:
+    """Median ms of a unit of work that runs only `SELECT 1` (connect, PRAGMAs, commit, close)."""
+    samples = []
+    for _ in range(repeats):
+        t0 = perf_counter()
+        async with db.unit_of_work() as session:
+            conn = await session.connection()
+            await conn.execute(sa.text("SELECT 1"))
+        samples.append((perf_counter() - t0) * 1000)
+    return median(samples)
+
+
+async def statement_ms(db: Database, repeats: int) -> float:
+    """Median ms of one `SELECT 1` round trip on an already open session."""
+    samples = []
+    async with db.unit_of_work() as session:
+        conn = await session.connection()
+        for _ in range(repeats):
+            t0 = perf_counter()
+            await conn.execute(sa.text("SELECT 1"))
+            samples.append((perf_counter() - t0) * 1000)
+    return median(samples)
+
+
+async def anatomy(db: Database, user: str, at: datetime) -> None:
+    """Print what one submission sends to the database and the fixed costs around it."""
+    statements = [st for st, _params in await captured_sql(db, lambda: submit_one(db, user, at))]
+    verbs = Counter(s.split(None, 1)[0].upper() for s in statements)
+    uow, stmt = await unit_of_work_ms(db, 100), await statement_ms(db, 200)
+    say(
+        f"one submission = 1 unit of work, {len(statements)} statements "
+        f"({', '.join(f'{n} {v}' for v, n in verbs.most_common())})"
+    )
+    say(
+        f"fixed costs on this machine: unit of work with just SELECT 1 = {uow:.2f} ms "
+        f"(new connection per unit of work); SELECT 1 on an open session = {stmt:.2f} ms"
+    )
 
 
 # -- the benchmark --------------------------------------------------------------------------------
@@ -299,7 +393,8 @@ async def bench_submissions(measured: int, warmup: int, *, dispatcher: bool = Tr
         db = Database.from_url(sqlite_url(svc_path))
         try:
             await seed_service(db, users, START)
-            await run_service(db, warm_users, START)
+            await anatomy(db, warm_users[0], START)
+            await run_service(db, warm_users[1:], START)
             svc_s = await run_service(db, timed_users, START + timedelta(minutes=1))
             svc_rate = measured / svc_s
             each_ms = svc_s * 1000 / measured
@@ -325,12 +420,19 @@ async def bench_submissions(measured: int, warmup: int, *, dispatcher: bool = Tr
             run_raw(conn, seed, seed.member_ids[:warmup], START)
             raw_s = run_raw(conn, seed, seed.member_ids[warmup:], START + timedelta(minutes=1))
             check_raw_rows(conn, len(users))
+            day2_round = add_raw_round(conn, seed, START + timedelta(days=1))
         finally:
             conn.close()
         raw_rate = measured / raw_s
         say(
             f"raw      : {raw_rate:8,.0f} submissions/s  = {raw_rate * ROWS_PER_SUBMISSION:,.0f} "
-            f"rows/s ({ROWS_PER_SUBMISSION} rows per BEGIN/COMMIT)"
+            f"rows/s ({ROWS_PER_SUBMISSION} rows per BEGIN/COMMIT, one open connection)"
+        )
+        reconnect_s = run_raw_reconnect(raw_path, seed, day2_round, START + timedelta(days=1))
+        reconnect_rate = len(seed.member_ids) / reconnect_s
+        say(
+            f"raw, new connection per submission (diagnostic): {reconnect_rate:,.0f} "
+            f"submissions/s ({reconnect_s * 1000 / len(seed.member_ids):.2f} ms each)"
         )
     svc_ratio = ratio(svc_rate, raw_rate)
     say(f"ratio service/raw    = {svc_ratio:.3f}  (target >= {TARGET_RATIO})")
@@ -345,6 +447,7 @@ async def bench_submissions(measured: int, warmup: int, *, dispatcher: bool = Tr
             f">= {TARGET_RATIO}",
             svc_ratio >= TARGET_RATIO,
         ),
+        Figure("(a) raw sqlite3, connection per submission", reconnect_rate, "/s"),
     ]
     if dispatcher:
         disp_ratio = ratio(disp_rate, raw_rate)

@@ -344,3 +344,31 @@ async def test_workspaces_do_not_see_each_other(harness: Harness) -> None:
     assert (await h.run("carol", "/study streak alice")).error  # alice is not in guild-2
     stats = await h.ok("mod", "/studymod stats")
     assert "Members: 1" in stats
+
+
+async def test_a_failing_poster_does_not_undo_the_round(harness: Harness) -> None:
+    h = harness
+    h.poster.fail = True
+    text = await h.ok("mod", "/studymod challenge post-now lifo-structure")
+    assert "Posted round #1" in text
+    h.poster.fail = False
+    await h.ok("alice", "/study join")
+    assert "Last in, first out" in await h.ok("alice", "/study today")
+
+
+async def test_rate_limited_commands_write_nothing(db) -> None:  # type: ignore[no-untyped-def]
+    from commands import build_registry
+    from commands.dispatcher import Dispatcher, RateLimiter
+    from tests.conftest import make_harness
+
+    h = await make_harness(db)
+    h.dispatcher = Dispatcher(
+        db, build_registry(), h.poster, rate_limiter=RateLimiter(per_minute=2)
+    )
+    await h.ok("alice", "/study join")
+    await h.ok("alice", "/study log 5 a")
+    before = await row_counts(db)
+    reply = await h.run("alice", "/study log 5 b")
+    assert reply.error
+    assert "Too many" in reply.body
+    assert await row_counts(db) == before

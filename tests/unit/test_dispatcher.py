@@ -1,0 +1,29 @@
+"""The middleware pieces that need no database: rate limiting and reply round-trips."""
+
+from datetime import UTC, datetime, timedelta
+
+from bot.invocation import Invocation
+from bot.messages import Attachment, Choice, Field, Reply
+from commands.dispatcher import RateLimiter, reply_from_dict, reply_to_dict
+
+T0 = datetime(2026, 3, 2, tzinfo=UTC)
+
+
+def inv(user: str, at: datetime) -> Invocation:
+    return Invocation("test", "w", "#c", user, user, "/study help", at)
+
+
+def test_rate_limiter_is_per_member_and_sliding() -> None:
+    limiter = RateLimiter(per_minute=3)
+    assert all(limiter.allow(inv("a", T0 + timedelta(seconds=i))) for i in range(3))
+    assert not limiter.allow(inv("a", T0 + timedelta(seconds=10)))
+    assert limiter.allow(inv("b", T0 + timedelta(seconds=10)))
+    assert limiter.allow(inv("a", T0 + timedelta(seconds=61)))
+
+
+def test_reply_survives_storage() -> None:
+    reply = Reply(
+        "body", title="t", fields=(Field("a", "b"),), choices=(Choice("Go", "/study today"),),
+        attachment=Attachment("x.json", "{}", "application/json"), ephemeral=False,
+    )  # fmt: skip
+    assert reply_from_dict(reply_to_dict(reply)) == reply
