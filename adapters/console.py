@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import TextIO
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
+from rich.text import Text
 
 from bot.app import Core
 from bot.clock import SimulatedClock
@@ -71,9 +73,11 @@ class Printer:
                 "dm": f"DM to {user}",
             }.get(kind, kind)
             style = "red" if error else {"post": "cyan", "dm": "magenta"}.get(kind, "green")
-            self.rich.print(
-                Panel(text, title=f"studybot {where}", title_align="left", border_style=style)
-            )
+            heading = f"**{title}**\n"
+            body = Text(text.removeprefix(heading) if title else text)
+            body.highlight_regex(r"`[^`]+`", "bold")
+            header = f"studybot {where}" + (f" · [bold]{escape(title)}[/]" if title else "")
+            self.rich.print(Panel(body, title=header, title_align="left", border_style=style))
         else:
             head = {
                 "reply": f"[to {user}{', only you' if ephemeral else ''}]",

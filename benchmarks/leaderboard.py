@@ -378,6 +378,28 @@ def print_plans(path: Path, statements: list[tuple[str, Any]]) -> None:
         conn.close()
 
 
+def short_sql(statement: str) -> str:
+    """A statement on one line, its middle elided."""
+    flat = " ".join(statement.split())
+    return flat if len(flat) <= 110 else f"{flat[:60]} … {flat[-45:]}"
+
+
+def print_statement_times(path: Path, statements: list[tuple[str, Any]], repeats: int) -> None:
+    """Median time of each statement of one leaderboard call, run alone with stdlib sqlite3."""
+    conn = sqlite3.connect(path)
+    try:
+        say(f"where one call's time goes (each statement alone, stdlib sqlite3, n={repeats}):")
+        for statement, params in statements:
+            samples = []
+            for _ in range(repeats):
+                t0 = perf_counter()
+                conn.execute(statement, params).fetchall()
+                samples.append((perf_counter() - t0) * 1000)
+            say(f"  {median(samples):7.2f} ms  {short_sql(statement)}")
+    finally:
+        conn.close()
+
+
 @dataclass(frozen=True, slots=True)
 class Timings:
     """Samples (ms) for one data set."""
@@ -434,6 +456,7 @@ async def measure(ds: Dataset, repeats: int, naive_repeats: int, explain: bool) 
         f"(n={naive_repeats}); naive/leaderboard = "
         f"{ratio(median(naive_ms), median(week_ms)):.1f}x"
     )
+    print_statement_times(ds.path, statements, repeats=7)
     if explain or median(week_ms) >= TARGET_MS:
         say(f"EXPLAIN QUERY PLAN of the {len(statements)} statements of one leaderboard call:")
         print_plans(ds.path, statements)

@@ -72,3 +72,6 @@ def configure_logging(level: str) -> None:
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if level != "DEBUG":
+        # Alembic narrates every start-up at INFO; its news matters only when debugging.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
