@@ -229,3 +229,10 @@ def test_db_commands(tmp_path: Path) -> None:
     assert "ok: " in cli("content", "check")
     for sub in ("run", "console", "db", "content"):
         assert "Usage" in cli(sub, "--help")
+
+
+def test_the_example_script_is_the_tested_scenario() -> None:
+    lines, _ = build()
+    example = Path(__file__).resolve().parents[2] / "examples" / "two-weeks.txt"
+    body = [ln for ln in example.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    assert body == lines

@@ -1,6 +1,6 @@
 """Members, rounds, answers, points and streaks through the real command layer and database."""
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from sqlmodel import select
@@ -372,3 +372,17 @@ async def test_rate_limited_commands_write_nothing(db) -> None:  # type: ignore[
     assert reply.error
     assert "Too many" in reply.body
     assert await row_counts(db) == before
+
+
+async def test_daily_study_at_the_same_local_time_across_dst_keeps_the_streak(db) -> None:  # type: ignore[no-untyped-def]
+    """23:30 every evening in New York across the 2026-03-08 change: 7 days, a 7-day streak."""
+    from bot.timeutil import local_time_utc
+    from tests.conftest import make_harness
+
+    first = local_time_utc(date(2026, 3, 5), time(23, 30), "America/New_York")
+    h = await make_harness(db, first)
+    await h.ok("nyc", "/study join America/New_York")
+    for i in range(7):
+        h.clock.set(local_time_utc(date(2026, 3, 5) + timedelta(days=i), time(23, 30), "America/New_York"))
+        await h.ok("nyc", "/study log 20 flashcards")
+    assert "7-day streak (longest 7, 1 freeze)" in await h.ok("nyc", "/study streak")

@@ -40,3 +40,35 @@ async def test_sqlite_pragmas(sqlite_db: Database) -> None:
         fks = (await conn.execute(sa.text("PRAGMA foreign_keys"))).scalar_one()
         busy = (await conn.execute(sa.text("PRAGMA busy_timeout"))).scalar_one()
     assert (mode, fks, busy) == ("wal", 1, 5000)
+
+
+async def test_processes_starting_at_once_migrate_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Several processes upgrading one PostgreSQL database at once: the advisory lock lets one
+    migrate while the others wait, and nobody fails on a half-made schema."""
+    import asyncio
+    import uuid
+
+    import pytest
+
+    from tests.conftest import PG_URL, postgres_skip_reason
+
+    reason = postgres_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database.from_url(PG_URL)
+    async with admin.engine.begin() as conn:
+        await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    dbs = [
+        Database.from_url(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+        for _ in range(4)
+    ]
+    try:
+        await asyncio.gather(*(d.upgrade() for d in dbs))
+        assert {await d.current_revision() for d in dbs} == {dbs[0].head_revision()}
+    finally:
+        for d in dbs:
+            await d.dispose()
+        async with admin.engine.begin() as conn:
+            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
