@@ -383,6 +383,8 @@ async def test_daily_study_at_the_same_local_time_across_dst_keeps_the_streak(db
     h = await make_harness(db, first)
     await h.ok("nyc", "/study join America/New_York")
     for i in range(7):
-        h.clock.set(local_time_utc(date(2026, 3, 5) + timedelta(days=i), time(23, 30), "America/New_York"))
+        h.clock.set(
+            local_time_utc(date(2026, 3, 5) + timedelta(days=i), time(23, 30), "America/New_York")
+        )
         await h.ok("nyc", "/study log 20 flashcards")
     assert "7-day streak (longest 7, 1 freeze)" in await h.ok("nyc", "/study streak")
