@@ -7,6 +7,7 @@ import os
 import socket
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,24 @@ def postgres_skip_reason() -> str | None:
     return None
 
 
+@asynccontextmanager
+async def postgres_schema() -> AsyncIterator[dict[str, object]]:
+    """A throwaway PostgreSQL schema; yields the connect_args that make it the search path."""
+    reason = postgres_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = Database.from_url(PG_URL)
+    async with admin.engine.begin() as conn:
+        await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield {"server_settings": {"search_path": schema}}
+    finally:
+        async with admin.engine.begin() as conn:
+            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
 async def make_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
     """A migrated, empty database of the given kind; PostgreSQL gets a schema of its own."""
     if kind == "sqlite":
@@ -47,22 +66,13 @@ async def make_database(kind: str, tmp_path: Path) -> AsyncIterator[Database]:
         yield db
         await db.dispose()
         return
-    reason = postgres_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = Database.from_url(PG_URL)
-    async with admin.engine.begin() as conn:
-        await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    db = Database.from_url(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        await db.upgrade()
-        yield db
-    finally:
-        await db.dispose()
-        async with admin.engine.begin() as conn:
-            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+    async with postgres_schema() as connect_args:
+        db = Database.from_url(PG_URL, connect_args=connect_args)
+        try:
+            await db.upgrade()
+            yield db
+        finally:
+            await db.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -1,11 +1,14 @@
 """Migrations: upgrade from empty, the models match the migrations, downgrade and up again."""
 
+import asyncio
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 from bot.db import Database, include_object
+from tests.conftest import PG_URL, postgres_schema
 
 
 def _diff(conn: sa.Connection) -> list[object]:
@@ -42,33 +45,14 @@ async def test_sqlite_pragmas(sqlite_db: Database) -> None:
     assert (mode, fks, busy) == ("wal", 1, 5000)
 
 
-async def test_processes_starting_at_once_migrate_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_processes_starting_at_once_migrate_once() -> None:
     """Several processes upgrading one PostgreSQL database at once: the advisory lock lets one
     migrate while the others wait, and nobody fails on a half-made schema."""
-    import asyncio
-    import uuid
-
-    import pytest
-
-    from tests.conftest import PG_URL, postgres_skip_reason
-
-    reason = postgres_skip_reason()
-    if reason:
-        pytest.skip(reason)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = Database.from_url(PG_URL)
-    async with admin.engine.begin() as conn:
-        await conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    dbs = [
-        Database.from_url(PG_URL, connect_args={"server_settings": {"search_path": schema}})
-        for _ in range(4)
-    ]
-    try:
-        await asyncio.gather(*(d.upgrade() for d in dbs))
-        assert {await d.current_revision() for d in dbs} == {dbs[0].head_revision()}
-    finally:
-        for d in dbs:
-            await d.dispose()
-        async with admin.engine.begin() as conn:
-            await conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+    async with postgres_schema() as connect_args:
+        dbs = [Database.from_url(PG_URL, connect_args=connect_args) for _ in range(4)]
+        try:
+            await asyncio.gather(*(d.upgrade() for d in dbs))
+            assert {await d.current_revision() for d in dbs} == {dbs[0].head_revision()}
+        finally:
+            for d in dbs:
+                await d.dispose()
