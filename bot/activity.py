@@ -32,11 +32,20 @@ async def activity_days(session: AsyncSession, member: Member) -> list[date]:
 async def record_day(
     session: AsyncSession, member: Member, day: date, source: str, now: datetime
 ) -> bool:
-    """Count `day` for the member; True when it was new. O(1) unless the day is out of order."""
+    """Count `day` for the member; True when it was new. O(1) unless the day is out of order.
+
+    `last_study_day` is always the latest stored day, so a later day is new without a query.
+    """
     assert member.id is not None
-    stmt = select(ActivityDay.id).where(ActivityDay.member_id == member.id, ActivityDay.day == day)
-    if (await session.exec(stmt)).first() is not None:
+    last = member.last_study_day
+    if last is not None and day == last:
         return False
+    if last is not None and day < last:
+        stmt = select(ActivityDay.id).where(
+            ActivityDay.member_id == member.id, ActivityDay.day == day
+        )
+        if (await session.exec(stmt)).first() is not None:
+            return False
     session.add(
         ActivityDay(
             workspace_id=member.workspace_id,

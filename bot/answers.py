@@ -13,7 +13,7 @@ from bot.errors import UserError
 from bot.grading import ATTEMPTS, Tolerance, award, grade
 from bot.members import member_today
 from bot.models import Challenge, Member, Round, StudyLog, Submission, Workspace
-from bot.rounds import open_round
+from bot.rounds import open_round_with_challenge
 from bot.scores import add_points
 
 MAX_MINUTES = 600
@@ -65,11 +65,10 @@ async def submit(
     """Grade an answer to the open round; only the first accepted one per member counts."""
     assert workspace.id is not None
     assert member.id is not None
-    rnd = await open_round(session, workspace)
-    if rnd is None:
+    found = await open_round_with_challenge(session, workspace)
+    if found is None:
         raise UserError("No challenge is open right now. Check back at the next daily post.")
-    challenge = await session.get(Challenge, rnd.challenge_id)
-    assert challenge is not None
+    rnd, challenge = found
     status = await round_status(session, rnd, challenge, member)
     if status.solved is not None:
         raise UserError(
@@ -117,7 +116,6 @@ async def submit(
         new_day = await record_day(
             session, member, member_today(member, workspace, now), "answer", now
         )
-    await session.flush()
     after = RoundStatus(attempt_no, status.attempts_allowed, row if verdict.correct else None)
     return SubmitResult(rnd, challenge, row, after, new_day)
 

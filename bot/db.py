@@ -16,8 +16,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import NullPool
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import sqlite_inline
 
 log = logging.getLogger(__name__)
 
@@ -56,21 +57,20 @@ def async_url(url: str) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine; SQLite files get WAL, foreign keys and a busy timeout."""
+    """An async engine. A SQLite file runs in-process on one connection (`bot.sqlite_inline`:
+    WAL, foreign keys, busy timeout); PostgreSQL goes through asyncpg with a pool."""
     aurl = async_url(url)
     if aurl.startswith("sqlite"):
-        engine = create_async_engine(aurl, poolclass=NullPool, **kwargs)
-
-        @sa.event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=5000")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
-
-        return engine
+        path = make_url(aurl).database or ""
+        if path in ("", ":memory:"):
+            raise ValueError("studybot needs a SQLite file, e.g. sqlite:///studybot.db")
+        return create_async_engine(
+            aurl,
+            async_creator=sqlite_inline.creator(path),
+            pool_size=1,
+            max_overflow=0,
+            **kwargs,
+        )
     return create_async_engine(aurl, pool_pre_ping=True, **kwargs)
 
 

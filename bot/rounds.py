@@ -62,6 +62,20 @@ async def open_round(session: AsyncSession, workspace: Workspace) -> Round | Non
     return (await session.exec(stmt)).first()
 
 
+async def open_round_with_challenge(
+    session: AsyncSession, workspace: Workspace
+) -> tuple[Round, Challenge] | None:
+    """The open round and its challenge, in one query."""
+    stmt = (
+        select(Round, Challenge)
+        .join(Challenge, col(Challenge.id) == Round.challenge_id)
+        .where(Round.workspace_id == workspace.id, Round.status == "open")
+        .order_by(col(Round.opens_at).desc())
+    )
+    row = (await session.exec(stmt)).first()
+    return None if row is None else (row[0], row[1])
+
+
 async def last_closed_round(session: AsyncSession, workspace: Workspace) -> Round | None:
     stmt = (
         select(Round)

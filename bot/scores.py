@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -38,29 +40,29 @@ async def add_points(
     """Add points on the all-time and weekly boards, overall and for the track (4 upserts)."""
     if points <= 0:
         return
-    dialect = session.sync_session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = [
-        {
-            "workspace_id": workspace_id,
-            "board": board,
-            "track": t,
-            "member_id": member_id,
-            "points": points,
-            "reached_at": now,
-        }
+        {"workspace_id": workspace_id, "board": board, "track": t, "member_id": member_id,
+         "points": points, "reached_at": now}
         for board in boards_for(now, workspace_tz)
         for t in ("", track)
-    ]
-    stmt = insert(Score).values(rows)
-    stmt = stmt.on_conflict_do_update(
+    ]  # fmt: skip
+    conn = await session.connection()
+    await conn.execute(_upsert(conn.dialect.name), rows)
+
+
+@lru_cache(maxsize=2)
+def _upsert(dialect: str) -> Insert:
+    """One statement, compiled once per dialect, run for the four boards as an executemany."""
+    table = Score.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(
         index_elements=["workspace_id", "board", "track", "member_id"],
         set_={
-            "points": Score.points + stmt.excluded.points,
+            "points": table.c.points + stmt.excluded.points,
             "reached_at": stmt.excluded.reached_at,
         },
     )
-    await session.exec(stmt)
 
 
 @dataclass(frozen=True, slots=True)
