@@ -108,7 +108,7 @@ async def submit_one(db: Database, user: str, now: datetime) -> bool:
         member = await get_member(session, ws, user, for_update=True)
         assert member is not None
         result = await submit(session, ws, member, "42", now)
-        return result.submission.correct
+        return result.correct
 
 
 async def run_service(db: Database, users: list[str], start: datetime) -> float:

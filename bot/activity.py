@@ -10,6 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.models import ActivityDay, Member
 from bot.streaks import StreakState, apply_day, recompute
 
+_INSERT_DAY = ActivityDay.__table__.insert()  # type: ignore[attr-defined]
+
 
 def state_of(member: Member) -> StreakState:
     return StreakState(
@@ -46,21 +48,22 @@ async def record_day(
         )
         if (await session.exec(stmt)).first() is not None:
             return False
-    session.add(
-        ActivityDay(
-            workspace_id=member.workspace_id,
-            member_id=member.id,
-            day=day,
-            source=source,
-            created_at=now,
-        )
+    conn = await session.connection()
+    await conn.execute(
+        _INSERT_DAY,
+        {
+            "workspace_id": member.workspace_id,
+            "member_id": member.id,
+            "day": day,
+            "source": source,
+            "created_at": now,
+        },
     )
     state = state_of(member)
     if state.last_day is None or day > state.last_day:
         _store(member, apply_day(state, day))
     else:
         # A day before the last one (a repair, a timezone moved west): rebuild from the days.
-        await session.flush()
         _store(member, recompute(await activity_days(session, member)))
     session.add(member)
     return True

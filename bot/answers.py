@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.activity import record_day
@@ -26,35 +26,50 @@ class RoundStatus:
 
     attempts_used: int
     attempts_allowed: int
-    solved: Submission | None
+    solved_points: int | None
+
+    @property
+    def solved(self) -> bool:
+        return self.solved_points is not None
 
     @property
     def finished(self) -> bool:
-        return self.solved is not None or self.attempts_used >= self.attempts_allowed
+        return self.solved or self.attempts_used >= self.attempts_allowed
 
     @property
     def attempts_left(self) -> int:
         return max(0, self.attempts_allowed - self.attempts_used)
 
 
+_SUBMISSIONS = Submission.__table__  # type: ignore[attr-defined]
+# Built once: the answer path runs these for every submission.
+_ATTEMPTS = sa.select(
+    sa.func.count(),
+    sa.func.max(sa.case((_SUBMISSIONS.c.correct, _SUBMISSIONS.c.points), else_=sa.null())),
+).where(
+    _SUBMISSIONS.c.round_id == sa.bindparam("round_id"),
+    _SUBMISSIONS.c.member_id == sa.bindparam("member_id"),
+)
+_INSERT_SUBMISSION = _SUBMISSIONS.insert()
+
+
 async def round_status(
     session: AsyncSession, rnd: Round, challenge: Challenge, member: Member
 ) -> RoundStatus:
-    stmt = (
-        select(Submission)
-        .where(Submission.round_id == rnd.id, Submission.member_id == member.id)
-        .order_by(col(Submission.attempt_no))
-    )
-    rows = list((await session.exec(stmt)).all())
-    solved = next((s for s in rows if s.correct), None)
-    return RoundStatus(len(rows), ATTEMPTS[challenge.kind], solved)
+    conn = await session.connection()
+    used, solved_points = (
+        await conn.execute(_ATTEMPTS, {"round_id": rnd.id, "member_id": member.id})
+    ).one()
+    return RoundStatus(used, ATTEMPTS[challenge.kind], solved_points)
 
 
 @dataclass(frozen=True, slots=True)
 class SubmitResult:
     round: Round
     challenge: Challenge
-    submission: Submission
+    correct: bool
+    attempt_no: int
+    points: int
     status: RoundStatus
     new_study_day: bool
 
@@ -70,9 +85,9 @@ async def submit(
         raise UserError("No challenge is open right now. Check back at the next daily post.")
     rnd, challenge = found
     status = await round_status(session, rnd, challenge, member)
-    if status.solved is not None:
+    if status.solved:
         raise UserError(
-            f"You already solved round #{rnd.id} (+{status.solved.points} points). "
+            f"You already solved round #{rnd.id} (+{status.solved_points} points). "
             "One accepted answer per round counts."
         )
     if status.finished:
@@ -91,17 +106,20 @@ async def submit(
     )
     attempt_no = status.attempts_used + 1
     points = award(challenge.points, attempt_no) if verdict.correct else 0
-    row = Submission(
-        workspace_id=workspace.id,
-        round_id=rnd.id or 0,
-        member_id=member.id,
-        attempt_no=attempt_no,
-        answer=answer.strip(),
-        correct=verdict.correct,
-        points=points,
-        created_at=now,
+    conn = await session.connection()
+    await conn.execute(
+        _INSERT_SUBMISSION,
+        {
+            "workspace_id": workspace.id,
+            "round_id": rnd.id,
+            "member_id": member.id,
+            "attempt_no": attempt_no,
+            "answer": answer.strip(),
+            "correct": verdict.correct,
+            "points": points,
+            "created_at": now,
+        },
     )
-    session.add(row)
     new_day = False
     if verdict.correct:
         await add_points(
@@ -116,8 +134,8 @@ async def submit(
         new_day = await record_day(
             session, member, member_today(member, workspace, now), "answer", now
         )
-    after = RoundStatus(attempt_no, status.attempts_allowed, row if verdict.correct else None)
-    return SubmitResult(rnd, challenge, row, after, new_day)
+    after = RoundStatus(attempt_no, status.attempts_allowed, points if verdict.correct else None)
+    return SubmitResult(rnd, challenge, verdict.correct, attempt_no, points, after, new_day)
 
 
 async def log_study(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,12 +12,19 @@ from bot.errors import UserError
 from bot.models import ActivityDay, Member, Score, StudyLog, Submission, Workspace
 from bot.timeutil import study_day
 
+# Built once: every command runs these two lookups.
+_WORKSPACE = select(Workspace).where(
+    Workspace.platform == bindparam("platform"), Workspace.external_id == bindparam("external_id")
+)
+_MEMBER = select(Member).where(
+    Member.workspace_id == bindparam("workspace_id"), Member.user_id == bindparam("user_id")
+)
+_MEMBER_FOR_UPDATE = _MEMBER.with_for_update()
+
 
 async def get_workspace(session: AsyncSession, platform: str, external_id: str) -> Workspace | None:
-    stmt = select(Workspace).where(
-        Workspace.platform == platform, Workspace.external_id == external_id
-    )
-    return (await session.exec(stmt)).first()
+    params = {"platform": platform, "external_id": external_id}
+    return (await session.exec(_WORKSPACE, params=params)).first()
 
 
 async def ensure_workspace(
@@ -35,10 +42,9 @@ async def ensure_workspace(
 async def get_member(
     session: AsyncSession, workspace: Workspace, user_id: str, *, for_update: bool = False
 ) -> Member | None:
-    stmt = select(Member).where(Member.workspace_id == workspace.id, Member.user_id == user_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    return (await session.exec(stmt)).first()
+    stmt = _MEMBER_FOR_UPDATE if for_update else _MEMBER
+    params = {"workspace_id": workspace.id, "user_id": user_id}
+    return (await session.exec(stmt, params=params)).first()
 
 
 async def resolve_member(session: AsyncSession, workspace: Workspace, ref: str) -> Member:

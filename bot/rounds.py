@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, bindparam, func
 from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -62,17 +62,20 @@ async def open_round(session: AsyncSession, workspace: Workspace) -> Round | Non
     return (await session.exec(stmt)).first()
 
 
+_OPEN_WITH_CHALLENGE = (
+    select(Round, Challenge)
+    .join(Challenge, col(Challenge.id) == Round.challenge_id)
+    .where(Round.workspace_id == bindparam("ws"), Round.status == "open")
+    .order_by(col(Round.opens_at).desc())
+    .limit(1)
+)
+
+
 async def open_round_with_challenge(
     session: AsyncSession, workspace: Workspace
 ) -> tuple[Round, Challenge] | None:
-    """The open round and its challenge, in one query."""
-    stmt = (
-        select(Round, Challenge)
-        .join(Challenge, col(Challenge.id) == Round.challenge_id)
-        .where(Round.workspace_id == workspace.id, Round.status == "open")
-        .order_by(col(Round.opens_at).desc())
-    )
-    row = (await session.exec(stmt)).first()
+    """The open round and its challenge, in one query (built once: every answer runs it)."""
+    row = (await session.exec(_OPEN_WITH_CHALLENGE, params={"ws": workspace.id})).first()
     return None if row is None else (row[0], row[1])
 
 

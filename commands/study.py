@@ -87,8 +87,8 @@ async def today(ctx: Context, args: dict[str, Any]) -> Reply:
     assert challenge is not None
     status = await round_status(ctx.session, rnd, challenge, member)
     body = challenge_text(challenge)
-    if status.solved is not None:
-        body += f"\n\n✅ You solved it (+{status.solved.points} points).\n{reveal_text(challenge)}"
+    if status.solved:
+        body += f"\n\n✅ You solved it (+{status.solved_points} points).\n{reveal_text(challenge)}"
     elif status.finished:
         body += f"\n\n❌ No attempts left.\n{reveal_text(challenge)}"
     elif status.attempts_used:
@@ -99,12 +99,12 @@ async def today(ctx: Context, args: dict[str, Any]) -> Reply:
 async def submit_answer(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
     result = await submit(ctx.session, ctx.workspace, member, args["answer"], ctx.now)
-    sub, status, challenge = result.submission, result.status, result.challenge
-    if sub.correct:
-        bonus = f" (first-try bonus +{FIRST_ATTEMPT_BONUS})" if sub.attempt_no == 1 else ""
+    status, challenge = result.status, result.challenge
+    if result.correct:
+        bonus = f" (first-try bonus +{FIRST_ATTEMPT_BONUS})" if result.attempt_no == 1 else ""
         streak = streak_line(view(state_of(member), ctx.today(member)))
         return Reply(
-            f"✅ Correct! +{sub.points} points{bonus}.\n{streak}\n\n{reveal_text(challenge)}",
+            f"✅ Correct! +{result.points} points{bonus}.\n{streak}\n\n{reveal_text(challenge)}",
             title=f"Round #{result.round.id}",
         )
     if status.finished:
