@@ -380,6 +380,68 @@ async def anatomy(db: Database, user: str, at: datetime) -> None:
 # -- the benchmark --------------------------------------------------------------------------------
 
 
+# -- the same unit of work in SQLAlchemy Core (diagnostic) ------------------------------------
+
+
+def _core_statements() -> dict[str, sa.Executable]:
+    """The submission's 8 statements as prebuilt Core constructs (no ORM objects)."""
+    from bot.models import ActivityDay, Round, Submission, Workspace
+    from bot.scores import _upsert
+
+    w, m = Workspace.__table__, Member.__table__  # type: ignore[attr-defined]
+    r, c = Round.__table__, Challenge.__table__  # type: ignore[attr-defined]
+    s, a = Submission.__table__, ActivityDay.__table__  # type: ignore[attr-defined]
+    p = sa.bindparam
+    return {
+        "ws": sa.select(w.c.id).where(w.c.platform == p("pf"), w.c.external_id == p("ext")),
+        "member": sa.select(m.c.id).where(m.c.workspace_id == p("ws"), m.c.user_id == p("u")),
+        "round": sa.select(r.c.id, c.c.points, c.c.track)
+        .join(c, c.c.id == r.c.challenge_id)
+        .where(r.c.workspace_id == p("ws"), r.c.status == "open")
+        .limit(1),
+        "attempts": sa.select(sa.func.count()).where(
+            s.c.round_id == p("r"), s.c.member_id == p("m")
+        ),
+        "submission": s.insert(),
+        "scores": _upsert("sqlite"),
+        "day": a.insert().prefix_with("OR IGNORE"),
+        "streak": m.update()
+        .where(m.c.id == p("mid"))
+        .values(current_streak=m.c.current_streak + 1, last_study_day=p("day")),
+    }
+
+
+async def run_core(db: Database, users: list[str], start: datetime) -> float:
+    """The same reads and writes per submission through SQLAlchemy Core; seconds taken."""
+    q = _core_statements()
+    t0 = perf_counter()
+    for i, user in enumerate(users):
+        now = start + timedelta(milliseconds=i)
+        async with db.engine.begin() as conn:
+            ws = (await conn.execute(q["ws"], {"pf": PLATFORM, "ext": WS_EXTERNAL})).scalar_one()
+            mid = (await conn.execute(q["member"], {"ws": ws, "u": user})).scalar_one()
+            rid, base, track = (await conn.execute(q["round"], {"ws": ws})).one()
+            n = (await conn.execute(q["attempts"], {"r": rid, "m": mid})).scalar_one()
+            pts = award(base, n + 1)
+            await conn.execute(
+                q["submission"],
+                {"workspace_id": ws, "round_id": rid, "member_id": mid, "attempt_no": n + 1,
+                 "answer": "42", "correct": True, "points": pts, "created_at": now},
+            )  # fmt: skip
+            await conn.execute(
+                q["scores"],
+                [{"workspace_id": ws, "board": b, "track": t, "member_id": mid, "points": pts,
+                  "reached_at": now} for b in boards_for(now, "UTC") for t in ("", track)],
+            )  # fmt: skip
+            await conn.execute(
+                q["day"],
+                {"workspace_id": ws, "member_id": mid, "day": now.date(), "source": "answer",
+                 "created_at": now},
+            )  # fmt: skip
+            await conn.execute(q["streak"], {"mid": mid, "day": now.date()})
+    return perf_counter() - t0
+
+
 async def bench_submissions(measured: int, warmup: int, *, dispatcher: bool = True) -> list[Figure]:
     """Run (a): service vs raw sqlite3 submissions/s (and the dispatcher path); the figures."""
     banner(f"(a) accepted submissions/s: service vs raw sqlite3 ({measured:,} members)")
@@ -410,9 +472,18 @@ async def bench_submissions(measured: int, warmup: int, *, dispatcher: bool = Tr
                     f"dispatch : {disp_rate:8,.0f} submissions/s  "
                     f"({disp_s * 1000 / measured:.2f} ms each, Dispatcher.handle end to end)"
                 )
+            day3 = START + timedelta(days=2)
+            await open_next_round(db, day3)
+            await run_core(db, warm_users, day3)
+            core_s = await run_core(db, timed_users, day3 + timedelta(minutes=1))
+            core_rate = measured / core_s
+            say(
+                f"core     : {core_rate:8,.0f} submissions/s  ({core_s * 1000 / measured:.2f} ms "
+                "each, the same statements in SQLAlchemy Core: diagnostic)"
+            )
         finally:
             await db.dispose()
-        check_service_rows(svc_path, len(users), 2 if dispatcher else 1)
+        check_service_rows(svc_path, len(users), 3 if dispatcher else 2)
 
         conn = raw_connect(raw_path)
         try:
@@ -448,6 +519,12 @@ async def bench_submissions(measured: int, warmup: int, *, dispatcher: bool = Tr
             svc_ratio >= TARGET_RATIO,
         ),
         Figure("(a) raw sqlite3, connection per submission", reconnect_rate, "/s"),
+    ]
+    core_ratio = ratio(core_rate, raw_rate)
+    say(f"ratio core/raw       = {core_ratio:.3f}  (diagnostic: what the stack allows)")
+    figures += [
+        Figure("(a) SQLAlchemy Core path submissions/s", core_rate, "/s"),
+        Figure("(a) ratio Core path/raw (diagnostic)", core_ratio, "x"),
     ]
     if dispatcher:
         disp_ratio = ratio(disp_rate, raw_rate)
