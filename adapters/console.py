@@ -20,7 +20,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.app import Core
-from bot.clock import SimulatedClock
+from bot.clock import Clock, SimulatedClock
 from bot.errors import UserError
 from bot.invocation import Invocation
 from bot.members import ensure_workspace
@@ -91,12 +91,12 @@ class Printer:
 class ConsolePoster:
     """The Poster port for the console: posts and DMs are printed as they are sent."""
 
-    def __init__(self, printer: Printer, session: ConsoleSession | None = None) -> None:
+    def __init__(self, printer: Printer, clock: Clock) -> None:
         self.printer = printer
-        self.session = session
+        self.clock = clock
 
     async def send(self, workspace_external_id: str, post: Post) -> None:
-        at = self.session.core.clock.now() if self.session else datetime.now().astimezone()
+        at = self.clock.now()
         kind = "dm" if post.is_dm else "post"
         self.printer.emit(
             kind,
@@ -125,7 +125,7 @@ class ConsoleSession:
         self.moderators = {m.strip() for m in moderators if m.strip()}
         self.simulated = simulated
         self.user = next(iter(sorted(self.moderators)), "admin")
-        self.poster = ConsolePoster(printer, self)
+        self.poster = ConsolePoster(printer, core.clock)
         self.dispatcher = Dispatcher(
             core.db,
             build_registry(),

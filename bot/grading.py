@@ -7,12 +7,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
 from bot.errors import UserError
 
-Kind = Literal["mcq", "numeric", "text"]
-KINDS: tuple[Kind, ...] = ("mcq", "numeric", "text")
 LETTERS = "ABCDE"
 MAX_ANSWER_CHARS = 500
 ATTEMPTS: dict[str, int] = {"mcq": 1, "numeric": 3, "text": 3}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +64,6 @@ class Outbox:
 
     def add(self, post: Post) -> None:
         self.posts.append(post)
-
-
-MessageKind = Literal["reply", "post", "dm"]
 
 
 def render_text(

@@ -388,3 +388,20 @@ async def test_daily_study_at_the_same_local_time_across_dst_keeps_the_streak(db
         )
         await h.ok("nyc", "/study log 20 flashcards")
     assert "7-day streak (longest 7, 1 freeze)" in await h.ok("nyc", "/study streak")
+
+
+async def test_structured_options_parse_like_text(harness: Harness) -> None:
+    """Platforms with typed parameters pass options by name; they parse and fail the same way."""
+    from bot.invocation import Invocation
+
+    h = harness
+
+    async def run(text: str, options: dict[str, str]) -> str:
+        inv = Invocation("test", h.workspace, "#c", "olga", "Olga", text, h.clock.now(), options=options)
+        reply = (await h.dispatcher.handle(inv)).reply
+        return ("ERROR " if reply.error else "") + reply.body
+
+    assert "Welcome" in await run("/study join", {"timezone": "europe/paris"})
+    assert "Logged 25 min of graphs" in await run("/study log", {"minutes": "25", "topic": "graphs"})
+    assert (await run("/study log", {"minutes": "many", "topic": "x"})).startswith("ERROR `minutes`")
+    assert (await run("/study log", {"minutes": "5"})).startswith("ERROR Missing `topic`")
