@@ -397,11 +397,17 @@ async def test_structured_options_parse_like_text(harness: Harness) -> None:
     h = harness
 
     async def run(text: str, options: dict[str, str]) -> str:
-        inv = Invocation("test", h.workspace, "#c", "olga", "Olga", text, h.clock.now(), options=options)
+        inv = Invocation(
+            "test", h.workspace, "#c", "olga", "Olga", text, h.clock.now(), options=options
+        )
         reply = (await h.dispatcher.handle(inv)).reply
         return ("ERROR " if reply.error else "") + reply.body
 
     assert "Welcome" in await run("/study join", {"timezone": "europe/paris"})
-    assert "Logged 25 min of graphs" in await run("/study log", {"minutes": "25", "topic": "graphs"})
-    assert (await run("/study log", {"minutes": "many", "topic": "x"})).startswith("ERROR `minutes`")
+    assert "Logged 25 min of graphs" in await run(
+        "/study log", {"minutes": "25", "topic": "graphs"}
+    )
+    assert (await run("/study log", {"minutes": "many", "topic": "x"})).startswith(
+        "ERROR `minutes`"
+    )
     assert (await run("/study log", {"minutes": "5"})).startswith("ERROR Missing `topic`")
