@@ -12,7 +12,12 @@ def streak_line(v: StreakView) -> str:
         if v.frozen_days
         else ""
     )
-    today = "" if v.studied_today or v.current == 0 else " (study today to keep it)"
+    if v.current == 0:
+        return (
+            f"No streak right now (longest {v.longest}{freezes}). "
+            "Answer a challenge or log study time to start one."
+        )
+    today = "" if v.studied_today else " (study today to keep it)"
     return f"🔥 {v.current}-day streak (longest {v.longest}{freezes}{frozen}){today}"
 
 
