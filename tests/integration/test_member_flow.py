@@ -168,6 +168,7 @@ async def test_concurrent_double_submit_counts_once(db, harness: Harness) -> Non
 async def test_study_log_and_streak_with_rollover(harness: Harness) -> None:
     h = harness
     await h.ok("alice", "/study join UTC")
+    assert "No streak right now" in await h.ok("alice", "/study streak")
     await h.ok("alice", "/study log 30 linear algebra")  # Mon 12:00
     h.clock.advance(timedelta(hours=15))  # Tue 03:00 UTC: still Monday's study day
     assert "Today counts" not in await h.ok("alice", "/study log 20 probability")
