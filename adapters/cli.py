@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -46,7 +47,10 @@ def run_async(factory: Callable[[], Awaitable[T]]) -> T:
         return asyncio.run(factory())  # type: ignore[arg-type]
     except ConfigError as exc:
         raise fail(str(exc)) from None
-    except (OSError, ValueError) as exc:
+    except Exception as exc:
+        # Start-up problems (an unreachable database, a driver refusing an option) are one
+        # line for the user; the traceback is there with STUDYBOT_LOG_LEVEL=DEBUG.
+        logging.getLogger(__name__).debug("start-up failed", exc_info=True)
         raise fail(f"{type(exc).__name__}: {exc}") from None
 
 

@@ -201,6 +201,13 @@ def test_bad_settings_stop_start_up_with_one_line(tmp_path: Path) -> None:
     proc = run_cli(tmp_path / "x.db", [], env={"STUDYBOT_DATABASE_URL": "mysql://nope/db"})
     assert proc.returncode == 2
     assert "STUDYBOT_DATABASE_URL" in proc.stderr
+    # A database that does not answer: one line too, not a traceback.
+    proc = run_cli(
+        tmp_path / "x.db", [], env={"STUDYBOT_DATABASE_URL": "postgresql://u@127.0.0.1:9/db"}
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0
+    assert "Connect" in proc.stderr or "refused" in proc.stderr.lower()
 
 
 def test_bad_content_stops_start_up_naming_file_and_field(tmp_path: Path) -> None:
