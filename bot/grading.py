@@ -28,9 +28,13 @@ def award(base: int, attempt: int) -> int:
     return base + (FIRST_ATTEMPT_BONUS if attempt == 1 else 0)
 
 
+_LEADING_ARTICLE = re.compile(r"^\s*(?:a|an|the)\s+(?=\w)", re.IGNORECASE)
+
+
 def normalise_text(text: str) -> str:
-    """Fold case, accents, punctuation and whitespace away; what remains must match exactly."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Fold case, accents, punctuation, whitespace and a leading article ("a", "an", "the")
+    away; what remains must match exactly."""
+    decomposed = unicodedata.normalize("NFKD", _LEADING_ARTICLE.sub("", text, count=1))
     kept = [
         ch
         for ch in decomposed
@@ -72,8 +76,16 @@ class Tolerance:
 
 def _parse_plain_number(text: str) -> float | None:
     t = text.strip().replace("−", "-").replace("_", "")
-    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", t):
-        t = t.replace(",", "")
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3}){2,}(\.\d+)?|[-+]?\d{1,3},\d{3}\.\d+", t):
+        t = t.replace(",", "")  # 1,234,567 or 1,234.5: thousands separators
+    elif re.fullmatch(r"[-+]?\d+,\d+", t):
+        whole, frac = t.split(",")
+        if len(frac) == 3 and whole.lstrip("+-") != "0":
+            # 1,234 is 1234 in English and 1.234 in German: ask rather than guess.
+            raise UserError(
+                f"`{text.strip()}` is ambiguous: write it as `{whole}{frac}` or `{whole}.{frac}`."
+            )
+        t = f"{whole}.{frac}"  # a decimal comma: 0,727 or 1,5
     try:
         if re.fullmatch(r"[-+]?\d+\s*/\s*\d+", t):
             return float(Fraction(t.replace(" ", "")))
@@ -84,7 +96,9 @@ def _parse_plain_number(text: str) -> float | None:
 
 
 def parse_number(text: str) -> float | None:
-    """A number as members type it: `0.25`, `-3`, `1e-3`, `1/4`, `25%`, `1,234.5`."""
+    """A number as members type it: `0.25`, `-3`, `1e-3`, `1/4`, `25%`, `1,234.5`, `0,25`.
+
+    Raises UserError for an ambiguous `1,234` (no attempt is used)."""
     t = text.strip()
     if t.endswith("%"):
         inner = _parse_plain_number(t[:-1])

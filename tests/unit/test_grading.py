@@ -43,10 +43,19 @@ def test_mcq_grading() -> None:
         ("-3", -3.0),
         ("1e-3", 0.001),
         ("1,234.5", 1234.5),
+        ("1,234,567", 1234567.0),
+        ("0,727", 0.727),
+        ("1,5", 1.5),
+        ("-0,125", -0.125),
     ],
 )
 def test_numbers_as_members_type_them(text: str, value: float) -> None:
     assert parse_number(text) == pytest.approx(value)
+
+
+def test_a_comma_before_three_digits_is_ambiguous() -> None:
+    with pytest.raises(UserError, match="ambiguous"):
+        parse_number("1,234")
 
 
 @pytest.mark.parametrize("text", ["abc", "1/0", "nan", "inf", "", "1,2,3"])
@@ -76,6 +85,14 @@ def test_text_normalisation() -> None:
     assert normalise_text("  Over-Fitting! ") == normalise_text("overfitting")
     assert normalise_text("Naïve Bayes") == normalise_text("naive bayes")
     assert normalise_text("ＳＴＡＣＫ") == "stack"  # full-width letters (NFKC)
+
+
+def test_a_leading_article_does_not_matter() -> None:
+    assert grade("text", "a race condition", accepted=["race condition"]).correct
+    assert grade("text", "The dummy variable trap", accepted=["dummy variable trap"]).correct
+    assert grade("text", "an ensemble", accepted=["ensemble"]).correct
+    assert not grade("text", "the", accepted=["he"]).correct  # a lone word is kept
+    assert normalise_text("A* search") == "asearch"  # "A*" is a name, not an article
 
 
 def test_text_is_never_a_substring_match() -> None:
