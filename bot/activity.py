@@ -67,11 +67,3 @@ async def record_day(
         _store(member, recompute(await activity_days(session, member)))
     session.add(member)
     return True
-
-
-async def repair_streak(session: AsyncSession, member: Member) -> StreakState:
-    """Recompute the streak from the stored days and store it."""
-    state = recompute(await activity_days(session, member))
-    _store(member, state)
-    session.add(member)
-    return state

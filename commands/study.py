@@ -19,7 +19,7 @@ from bot.rounds import (
     TRACK_NAMES,
     challenge_text,
     last_closed_round,
-    open_round,
+    open_round_with_challenge,
     reveal_text,
     round_title,
 )
@@ -72,8 +72,8 @@ async def set_timezone(ctx: Context, args: dict[str, Any]) -> Reply:
 
 async def today(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
-    rnd = await open_round(ctx.session, ctx.workspace)
-    if rnd is None:
+    found = await open_round_with_challenge(ctx.session, ctx.workspace)
+    if found is None:
         last = await last_closed_round(ctx.session, ctx.workspace)
         body = "No challenge is open right now."
         if last is not None:
@@ -83,8 +83,7 @@ async def today(ctx: Context, args: dict[str, Any]) -> Reply:
                     f"\n\nThe last round, #{last.id} {old.title}, has closed.\n{reveal_text(old)}"
                 )
         return Reply(body)
-    challenge = await ctx.session.get(Challenge, rnd.challenge_id)
-    assert challenge is not None
+    rnd, challenge = found
     status = await round_status(ctx.session, rnd, challenge, member)
     body = challenge_text(challenge)
     if status.solved:

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import case, func
 from sqlmodel import col, select
 
-from bot.activity import repair_streak, state_of
+from bot.activity import record_day, state_of
 from bot.audit import audit
 from bot.content import TRACKS, ChallengeSpec
 from bot.errors import UserError
@@ -249,27 +249,12 @@ async def streak_repair(ctx: Context, args: dict[str, Any]) -> Reply:
     day = args["date"]
     if day > member_today(member, ctx.workspace, ctx.now):
         raise UserError(f"{day.isoformat()} hasn't happened yet for {member.display_name}.")
-    exists = (
-        await ctx.session.exec(
-            select(ActivityDay.id).where(ActivityDay.member_id == member.id, ActivityDay.day == day)
-        )
-    ).first()
-    if exists is not None:
+    before = member.current_streak
+    # The same path as any activity: a past day is stored and the streak recomputed.
+    if not await record_day(ctx.session, member, day, "repair", ctx.now):
         raise UserError(
             f"{day.isoformat()} already counts as a study day for {member.display_name}."
         )
-    ctx.session.add(
-        ActivityDay(
-            workspace_id=ctx.ws_id,
-            member_id=member.id or 0,
-            day=day,
-            source="repair",
-            created_at=ctx.now,
-        )
-    )
-    await ctx.session.flush()
-    before = member.current_streak
-    await repair_streak(ctx.session, member)
     audit(
         ctx.session,
         ctx.ws_id,
