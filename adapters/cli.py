@@ -105,9 +105,16 @@ def console(
     json_mode: Annotated[
         bool, typer.Option("--json", help="One JSON object per line per message.")
     ] = False,
+    timezone: Annotated[
+        str | None,
+        typer.Option(help="Time zone of a new console group (default: STUDYBOT_CONSOLE_TIMEZONE)."),
+    ] = None,
 ) -> None:
     """The bot in this terminal: one command per line from standard input."""
-    _console(settings_or_exit(database_url=db), start, moderators, json_mode)
+    overrides: dict[str, object] = {"database_url": db}
+    if timezone is not None:
+        overrides["console_timezone"] = timezone
+    _console(settings_or_exit(**overrides), start, moderators, json_mode)
 
 
 def _db_call(action: Callable[[Database], Awaitable[str]]) -> None:

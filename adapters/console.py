@@ -6,6 +6,7 @@ Piped, it prints plain text (or `--json`, one object per message); on a terminal
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -26,6 +27,8 @@ from bot.invocation import Invocation
 from bot.members import ensure_workspace
 from bot.messages import Post, Reply, post_text, reply_text
 from bot.models import ConsoleState
+from bot.schedule import rearm_workspace
+from bot.scheduler_service import SchedulerService
 from bot.timeutil import iso, parse_duration
 from commands import build_registry
 from commands.dispatcher import Dispatcher, RateLimiter
@@ -53,10 +56,12 @@ class Printer:
         ephemeral: bool,
         title: str | None = None,
         error: bool = False,
+        post_kind: str | None = None,
     ) -> None:
         if self.json_mode:
             record = {
                 "kind": kind,
+                "post_kind": post_kind,
                 "channel": channel,
                 "user": user,
                 "ephemeral": ephemeral,
@@ -106,6 +111,7 @@ class ConsolePoster:
             user=post.user,
             ephemeral=post.is_dm,
             title=post.title,
+            post_kind=post.kind,
         )
 
 
@@ -126,11 +132,23 @@ class ConsoleSession:
         self.simulated = simulated
         self.user = next(iter(sorted(self.moderators)), "admin")
         self.poster = ConsolePoster(printer, core.clock)
+        self.scheduler = core.scheduler(self.poster)
+        self.election = core.election()
+        # On the wall clock APScheduler sends the posts on time; on a simulated clock the
+        # session runs what is due after each line and on `:advance`.
+        self.service = (
+            None
+            if simulated or not core.settings.scheduler
+            else SchedulerService(self.scheduler, self.election)
+        )
+        self.leader = False
         self.dispatcher = Dispatcher(
             core.db,
             build_registry(),
             self.poster,
             rate_limiter=RateLimiter(core.settings.rate_limit_per_minute),
+            grace=core.settings.grace,
+            on_rearm=self.service.notify if self.service is not None else None,
         )
         self.workspace = core.settings.console_workspace
         self._ws_id: int | None = None
@@ -142,7 +160,10 @@ class ConsoleSession:
         async with self.core.db.unit_of_work() as session:
             ws = await ensure_workspace(session, PLATFORM, self.workspace, now, "console")
             if ws.post_channel is None:
+                # A new console group: the channel and time zone from the settings.
                 ws.post_channel = s.console_channel
+                ws.timezone = s.console_timezone
+                rearm_workspace(ws, now, s.grace)
                 session.add(ws)
                 await session.flush()
             assert ws.id is not None
@@ -159,6 +180,28 @@ class ConsoleSession:
                     # A restart on the same database carries on where the session stopped.
                     log.info("resuming the simulated clock at %s", iso(resume))
                     clock.set(resume)
+        await self._start_scheduler()
+
+    async def _start_scheduler(self) -> None:
+        """Send what fell due while the console was closed (within the grace window)."""
+        if not self.core.settings.scheduler:
+            return
+        if self.service is not None:
+            await self.service.start()
+            return
+        self.leader = await self.election.acquire()
+        if not self.leader:
+            log.warning("another studybot process sends this database's scheduled posts")
+            return
+        await self.scheduler.recover(exclusive=True)
+        await self.scheduler.arm_missing()
+        await self.scheduler.run_due()
+
+    async def close(self) -> None:
+        if self.service is not None:
+            await self.service.stop()
+        else:
+            await self.election.release()
 
     async def _save(self) -> None:
         assert self._ws_id is not None
@@ -215,7 +258,11 @@ class ConsoleSession:
             except UserError as exc:
                 self._say(exc.message, error=True)
                 return
-            clock.advance(delta)
+            if self.leader:
+                # Fire what falls due on the way, in time order, each at its own instant.
+                await self.scheduler.run_until(clock, clock.now() + delta, self._save)
+            else:
+                clock.advance(delta)
             await self._save()
             self.printer.emit(
                 "clock", iso(clock.now()), at=clock.now(), channel=None, user=None, ephemeral=True
@@ -258,12 +305,22 @@ class ConsoleSession:
             await self.control(line)
         else:
             await self.command(line)
+            if self.leader:
+                await self.scheduler.run_due()
 
 
 async def run_console(
     core: Core, session: ConsoleSession, stdin: TextIO, interactive: bool
 ) -> None:
     await session.open()
+    try:
+        await _read_lines(session, stdin, interactive)
+    finally:
+        await session.close()
+
+
+async def _read_lines(session: ConsoleSession, stdin: TextIO, interactive: bool) -> None:
+    """Read off the event loop, so scheduled posts go out while the console waits."""
     if interactive and session.printer.rich is not None:
         session.printer.rich.print(
             "[bold]studybot console[/] — `/study help` for commands, "
@@ -272,11 +329,13 @@ async def run_console(
     while True:
         if interactive and session.printer.rich is not None:
             try:
-                line = session.printer.rich.input(f"[bold]{session.user}[/]> ")
+                line = await asyncio.to_thread(
+                    session.printer.rich.input, f"[bold]{session.user}[/]> "
+                )
             except EOFError:
                 break
         else:
-            raw = stdin.readline()
+            raw = await asyncio.to_thread(stdin.readline)
             if not raw:
                 break
             line = raw

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.content import Bank, load_bank, sync_bank
 from bot.db import Database
+from bot.election import Election, election_for
 from bot.errors import ConfigError
+from bot.ports import Poster
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,13 @@ class Core:
         async with self.db.unit_of_work() as session:
             changed = await sync_bank(session, self.bank, self.clock.now())
         log.info("challenge bank: %d challenges, %d changed", len(self.bank.challenges), changed)
+
+    def scheduler(self, poster: Poster) -> Scheduler:
+        """The scheduled-post sender for this process, through the adapter's Poster."""
+        return Scheduler(self.db, self.clock, poster, grace=self.settings.grace)
+
+    def election(self) -> Election:
+        return election_for(self.db, self.settings.database_url)
 
     async def stop(self) -> None:
         await self.db.dispose()

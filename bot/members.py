@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.errors import UserError
-from bot.models import ActivityDay, Member, Score, StudyLog, Submission, Workspace
+from bot.models import (
+    ActivityDay,
+    Member,
+    PostLedger,
+    Score,
+    StudyLog,
+    Submission,
+    Workspace,
+)
+from bot.schedule import rearm_workspace
 from bot.timeutil import study_day
 
 # Built once: every command runs these two lookups.
@@ -34,6 +43,7 @@ async def ensure_workspace(
     ws = await get_workspace(session, platform, external_id)
     if ws is None:
         ws = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
+        rearm_workspace(ws, now, timedelta(0))  # nothing is owed from before it existed
         session.add(ws)
         await session.flush()
     return ws
@@ -79,4 +89,11 @@ async def forget_member(session: AsyncSession, member: Member) -> None:
     """Delete everything the member owns (the audit log of moderator actions stays)."""
     for table in (Submission, StudyLog, ActivityDay, Score):
         await session.exec(delete(table).where(col(table.member_id) == member.id))
+    await session.exec(
+        delete(PostLedger).where(
+            col(PostLedger.workspace_id) == member.workspace_id,
+            col(PostLedger.kind) == "reminder",
+            col(PostLedger.period).startswith(f"{member.id}/"),
+        )
+    )
     await session.delete(member)

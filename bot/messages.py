@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,28 @@ class Post:
     title: str | None = None
     fields: tuple[Field, ...] = ()
     kind: str = "post"
+    # For scheduled posts, the ledger key (`daily:2026-03-08`): an adapter may hand it to the
+    # platform as an idempotency key (a Discord nonce) so a resend after a crash shows once.
+    key: str | None = None
 
     @property
     def is_dm(self) -> bool:
         return self.user is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Post:
+        return cls(
+            body=data["body"],
+            channel=data.get("channel"),
+            user=data.get("user"),
+            title=data.get("title"),
+            fields=tuple(Field(**f) for f in data.get("fields", ())),
+            kind=data.get("kind", "post"),
+            key=data.get("key"),
+        )
 
 
 @dataclass(slots=True)
@@ -61,6 +80,8 @@ class Outbox:
     """Posts a unit of work decided on; they are sent after it commits."""
 
     posts: list[Post] = field(default_factory=list)
+    # Set when a schedule setting changed: the scheduler re-reads due times after the commit.
+    rearmed: bool = False
 
     def add(self, post: Post) -> None:
         self.posts.append(post)

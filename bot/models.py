@@ -66,6 +66,11 @@ class Workspace(SQLModel, table=True):
     leaderboard_time: str = Field(default="09:00", max_length=5)
     rollover_hour: int = Field(default=4)
     created_at: datetime = _ts()
+    # Derived from the settings above (bot/schedule.py); the scheduler wakes for the earliest.
+    daily_due_at: datetime | None = _ts(nullable=True, index=True)
+    leaderboard_due_at: datetime | None = _ts(nullable=True, index=True)
+    # The last auto-picked bank challenge: auto-pick walks the bank on from here.
+    pick_cursor: str | None = Field(default=None, max_length=64)
 
 
 class Member(SQLModel, table=True):
@@ -86,6 +91,7 @@ class Member(SQLModel, table=True):
     longest_streak: int = Field(default=0)
     freezes: int = Field(default=0)
     last_study_day: date | None = Field(default=None)
+    reminder_due_at: datetime | None = _ts(nullable=True, index=True)
 
 
 class Challenge(SQLModel, table=True):
@@ -240,6 +246,35 @@ class ProcessedEvent(SQLModel, table=True):
     delivery_id: str = Field(max_length=128)
     reply: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     created_at: datetime = _ts()
+
+
+class PostLedger(SQLModel, table=True):
+    """One scheduled post per (workspace, kind, period), claimed before it is sent.
+
+    kind: daily | leaderboard | reminder. period: the local date (`2026-03-08`), the reported
+    week's Monday (`2026-03-02`), or `<member id>/<study day>` for a reminder.
+    status: pending (claimed, to send at next_attempt_at) -> sending -> sent, or pending again
+    after a failed try, or failed after the last; skipped when it fell due too long ago.
+    """
+
+    __tablename__ = "post_ledger"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "kind", "period", name="uq_post_ledger_period"),
+        sa.Index("ix_post_ledger_status", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    kind: str = Field(max_length=16)
+    period: str = Field(max_length=40)
+    due_at: datetime = _ts()
+    status: str = Field(max_length=16)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime | None = _ts(nullable=True)
+    payload: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    last_error: str | None = Field(default=None, max_length=500)
+    claimed_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)
 
 
 class ConsoleState(SQLModel, table=True):

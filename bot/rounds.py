@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, bindparam, func
+from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -131,48 +132,72 @@ def challenge_text(challenge: Challenge) -> str:
     return "\n\n".join(parts)
 
 
-def round_title(rnd: Round, challenge: Challenge) -> str:
+def title_for(round_id: int, challenge: Challenge) -> str:
     track = TRACK_NAMES.get(challenge.track, challenge.track)
-    return f"Round #{rnd.id} · {challenge.title} · {track} · {stars(challenge.difficulty)}"
+    return f"Round #{round_id} · {challenge.title} · {track} · {stars(challenge.difficulty)}"
 
 
-def _stable_order(workspace_id: int, challenge_id: str) -> str:
-    return hashlib.sha256(f"{workspace_id}:{challenge_id}".encode()).hexdigest()
+def round_title(rnd: Round, challenge: Challenge) -> str:
+    return title_for(rnd.id or 0, challenge)
+
+
+def _stable_order(challenge_id: str) -> str:
+    return hashlib.sha256(challenge_id.encode()).hexdigest()
+
+
+def bank_sequence(rows: Iterable[tuple[str, str]]) -> list[str]:
+    """The order auto-pick walks the bank in, from (id, track) pairs; the same everywhere.
+
+    Tracks take turns (one of each before any comes back, while each has challenges left);
+    within a track the order is a stable hash of the id, so adding a challenge moves no other.
+    """
+    by_track: dict[str, list[str]] = {}
+    for cid, track in rows:
+        by_track.setdefault(track, []).append(cid)
+    tracks = [t for t in TRACKS if t in by_track] + sorted(set(by_track) - set(TRACKS))
+    lists = [sorted(by_track[t], key=_stable_order) for t in tracks]
+    out: list[str] = []
+    for i in range(max((len(x) for x in lists), default=0)):
+        out.extend(x[i] for x in lists if i < len(x))
+    return out
+
+
+def next_pick(sequence: list[str], cursor: str | None) -> str | None:
+    """The challenge after `cursor` in the sequence, wrapping round; the first if unknown."""
+    if not sequence:
+        return None
+    try:
+        return sequence[(sequence.index(cursor) + 1) % len(sequence)] if cursor else sequence[0]
+    except ValueError:
+        return sequence[0]
+
+
+_BANK = (
+    select(Challenge.id, Challenge.track)
+    .where(col(Challenge.workspace_id).is_(None), col(Challenge.active))
+    .order_by(col(Challenge.id))
+)
+
+
+async def load_sequence(session: AsyncSession) -> list[str]:
+    """The bank's auto-pick order, read from the database (the synced, active bank)."""
+    return bank_sequence((await session.exec(_BANK)).all())
 
 
 async def auto_pick(session: AsyncSession, workspace: Workspace) -> Challenge:
-    """The next challenge: unused ones first, rotating tracks, then kinds; deterministic."""
-    assert workspace.id is not None
-    pool = list(
-        (await session.exec(select(Challenge).where(visible(workspace), Challenge.active))).all()
-    )
-    if not pool:
+    """The next bank challenge for a workspace: the one after its last auto-pick.
+
+    Every challenge comes once before any comes twice, tracks take turns, and the walk goes on
+    from where it stopped. Custom challenges are posted by scheduling or `post-now`.
+    """
+    pick = next_pick(await load_sequence(session), workspace.pick_cursor)
+    if pick is None:
         raise UserError("The challenge bank is empty: add one with `/studymod challenge add`.")
-    used_rows = await session.exec(
-        select(Round.challenge_id, func.count(), func.max(Round.opens_at))
-        .where(Round.workspace_id == workspace.id, col(Round.opens_at).is_not(None))
-        .group_by(col(Round.challenge_id))
-    )
-    uses = {cid: (n, last) for cid, n, last in used_rows.all()}
-    last_stmt = (
-        select(Challenge.track, Challenge.kind)
-        .join(Round, col(Round.challenge_id) == Challenge.id)
-        .where(Round.workspace_id == workspace.id, col(Round.opens_at).is_not(None))
-        .order_by(col(Round.opens_at).desc(), col(Round.id).desc())
-    )
-    last = (await session.exec(last_stmt)).first()
-    fewest = min(uses.get(c.id, (0, None))[0] for c in pool)
-    candidates = [c for c in pool if uses.get(c.id, (0, None))[0] == fewest]
-    order = list(TRACKS) + sorted({c.track for c in pool} - set(TRACKS))
-    if last is not None and last[0] in order:
-        i = order.index(last[0])
-        order = order[i + 1 :] + order[: i + 1]
-    track = next(t for t in order if any(c.track == t for c in candidates))
-    in_track = [c for c in candidates if c.track == track]
-    if last is not None:
-        other_kind = [c for c in in_track if c.kind != last[1]]
-        in_track = other_kind or in_track
-    return min(in_track, key=lambda c: _stable_order(workspace.id or 0, c.id))
+    challenge = await session.get(Challenge, pick)
+    assert challenge is not None
+    workspace.pick_cursor = pick
+    session.add(workspace)
+    return challenge
 
 
 @dataclass(frozen=True, slots=True)

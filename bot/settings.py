@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -28,6 +29,11 @@ class Settings(BaseSettings):
     console_workspace: str = Field(default="console", min_length=1, max_length=64)
     console_channel: str = Field(default="#study", min_length=1, max_length=100)
     rate_limit_per_minute: int = Field(default=30, ge=1, le=10_000)
+    # A post that fell due while the bot was down goes out late only within this window.
+    grace_hours: float = Field(default=6.0, ge=0, le=168)
+    # False: this process never sends scheduled posts (another one does).
+    scheduler: bool = True
+    console_timezone: str = Field(default="UTC", min_length=1, max_length=64)
     discord_token: str | None = None
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
@@ -44,6 +50,21 @@ class Settings(BaseSettings):
 
         async_url(value)
         return value
+
+    @field_validator("console_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from bot.errors import UserError
+        from bot.timeutil import canonical_timezone
+
+        try:
+            return canonical_timezone(value)
+        except UserError as exc:
+            raise ValueError(exc.message.replace("`", "")) from None
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(hours=self.grace_hours)
 
     @property
     def platform_credentials(self) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,7 +12,10 @@ from bot.invocation import Invocation
 from bot.members import member_today
 from bot.messages import Outbox, Post
 from bot.models import Member, Workspace
+from bot.schedule import rearm_member, rearm_workspace
 from commands.registry import Registry
+
+DEFAULT_GRACE = timedelta(hours=6)
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Context:
     is_moderator: bool
     outbox: Outbox
     registry: Registry
+    grace: timedelta = DEFAULT_GRACE
 
     @property
     def now(self) -> datetime:
@@ -48,3 +52,15 @@ class Context:
 
     def post(self, post: Post) -> None:
         self.outbox.add(post)
+
+    def rearm_workspace(self) -> None:
+        """The group's schedule settings changed: derive its due times again."""
+        rearm_workspace(self.workspace, self.now, self.grace)
+        self.session.add(self.workspace)
+        self.outbox.rearmed = True
+
+    def rearm_member(self, member: Member) -> None:
+        """A member's reminder time or time zone changed: derive their next reminder."""
+        rearm_member(member, self.workspace, self.now)
+        self.session.add(member)
+        self.outbox.rearmed = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from bot.members import ensure_workspace, get_member
 from bot.messages import Attachment, Choice, Field, Outbox, Post, Reply
 from bot.models import ProcessedEvent
 from bot.ports import Poster
-from commands.context import Context
+from commands.context import DEFAULT_GRACE, Context
 from commands.registry import Registry, parse_args, parse_line, parse_options
 
 log = logging.getLogger(__name__)
@@ -85,11 +86,16 @@ class Dispatcher:
         poster: Poster,
         *,
         rate_limiter: RateLimiter | None = None,
+        grace: timedelta = DEFAULT_GRACE,
+        on_rearm: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
         self.registry = registry
         self.poster = poster
         self.rate_limiter = rate_limiter
+        self.grace = grace
+        # Called after a commit that changed due times (the scheduler re-reads them).
+        self.on_rearm = on_rearm
 
     async def handle(self, inv: Invocation) -> Outcome:
         try:
@@ -123,7 +129,9 @@ class Dispatcher:
                     is_mod = inv.is_moderator or (member is not None and member.is_moderator)
                     if spec.moderator and not is_mod:
                         raise UserError(f"Only moderators can use `/{spec.path[0]}`.")
-                    ctx = Context(session, inv, ws, member, is_mod, outbox, self.registry)
+                    ctx = Context(
+                        session, inv, ws, member, is_mod, outbox, self.registry, self.grace
+                    )
                     if spec.needs_member:
                         ctx.require_member()
                     reply = await spec.handler(ctx, args)
@@ -148,6 +156,8 @@ class Dispatcher:
             except Exception:
                 log.exception("%s failed", spec.name)
                 return Outcome(_error(OOPS))
+            if outbox.rearmed and self.on_rearm is not None:
+                self.on_rearm()
             sent = await self._send(inv.workspace, outbox.posts)
             return Outcome(reply, tuple(sent))
         raise AssertionError("unreachable")

@@ -11,10 +11,11 @@ from sqlmodel import col, select
 from bot.activity import activity_days, state_of
 from bot.answers import log_study, round_status, submit
 from bot.content import TRACKS
+from bot.errors import UserError
 from bot.grading import FIRST_ATTEMPT_BONUS
 from bot.members import forget_member, member_timezone, resolve_member
-from bot.messages import Attachment, Choice, Field, Reply
-from bot.models import Challenge, Member, Round, StudyLog, Submission
+from bot.messages import Attachment, Choice, Field, Post, Reply
+from bot.models import Challenge, Member, PostLedger, Round, StudyLog, Submission
 from bot.rounds import (
     TRACK_NAMES,
     challenge_text,
@@ -40,7 +41,7 @@ async def join(ctx: Context, args: dict[str, Any]) -> Reply:
         member = ctx.member
         if tz is not None and tz != member.timezone:
             member.timezone = tz
-            ctx.session.add(member)
+            ctx.rearm_member(member)
             return Reply(f"You're already in; your time zone is now {tz}.")
         return Reply(
             f"You're already in, {member.display_name} "
@@ -66,7 +67,7 @@ async def join(ctx: Context, args: dict[str, Any]) -> Reply:
 async def set_timezone(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
     member.timezone = args["timezone"]
-    ctx.session.add(member)
+    ctx.rearm_member(member)
     return Reply(f"Your time zone is now {member.timezone}. Your study day follows it from now on.")
 
 
@@ -142,6 +143,10 @@ async def streak(ctx: Context, args: dict[str, Any]) -> Reply:
 async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     period = args["period"] or "week"
     track = args["track"] or ""
+    if period == "last":
+        if track:
+            raise UserError("The posted weekly leaderboard covers every track; drop the track.")
+        return await last_posted(ctx)
     monday = local_week_start(ctx.now, ctx.workspace.timezone)
     board = week_board(monday) if period == "week" else ALL
     me = ctx.member
@@ -166,6 +171,28 @@ async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
         elif result.me.rank > len(result.top):
             lines.append(f"\nYou: #{result.me.rank} of {result.entrants}, {result.me.points} pts")
     return Reply("\n".join(lines), title=title, ephemeral=False)
+
+
+async def last_posted(ctx: Context) -> Reply:
+    """The last weekly leaderboard exactly as it was posted (later edits don't rewrite it)."""
+    row = (
+        await ctx.session.exec(
+            select(PostLedger)
+            .where(
+                PostLedger.workspace_id == ctx.ws_id,
+                PostLedger.kind == "leaderboard",
+                col(PostLedger.payload).is_not(None),
+            )
+            .order_by(col(PostLedger.period).desc())
+        )
+    ).first()
+    if row is None or row.payload is None:
+        return Reply(
+            "No weekly leaderboard has been posted yet. `/study leaderboard` shows this week live.",
+            ephemeral=False,
+        )
+    post = Post.from_dict(row.payload)
+    return Reply(post.body, title=post.title, ephemeral=False)
 
 
 async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -223,11 +250,11 @@ async def remind(ctx: Context, args: dict[str, Any]) -> Reply:
     raw: str = args["when"]
     if raw.lower() == "off":
         member.reminder_time = None
-        ctx.session.add(member)
+        ctx.rearm_member(member)
         return Reply("Streak reminders are off.")
     at = parse_hhmm(raw)
     member.reminder_time = format_hhmm(at)
-    ctx.session.add(member)
+    ctx.rearm_member(member)
     return Reply(
         f"Reminder time set to {member.reminder_time} "
         f"({member_timezone(member, ctx.workspace)}), for days you haven't studied yet."
@@ -362,7 +389,13 @@ SPECS = (
         "this week's or all-time standings, optionally for one track",
         show_leaderboard,
         (
-            Param("period", Kind.CHOICE, "week or all", required=False, choices=("week", "all")),
+            Param(
+                "period",
+                Kind.CHOICE,
+                "week (live), last (as posted) or all",
+                required=False,
+                choices=("week", "last", "all"),
+            ),
             Param("track", Kind.CHOICE, "a track", required=False, choices=TRACKS),
         ),
         needs_member=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,7 +16,15 @@ from bot.content import TRACKS, ChallengeSpec
 from bot.errors import UserError
 from bot.members import member_today, resolve_member
 from bot.messages import Field, Reply
-from bot.models import ActivityDay, Challenge, Member, Round, StudyLog, Submission
+from bot.models import (
+    ActivityDay,
+    Challenge,
+    Member,
+    PostLedger,
+    Round,
+    StudyLog,
+    Submission,
+)
 from bot.rounds import (
     TRACK_NAMES,
     free_challenge_id,
@@ -28,6 +37,7 @@ from bot.rounds import (
     visible,
 )
 from bot.rounds import cancel_round as cancel_round_service
+from bot.scheduler import ledger_counts
 from bot.streaks import view
 from bot.timeutil import (
     WEEKDAYS,
@@ -37,6 +47,7 @@ from bot.timeutil import (
     local_week_start,
     parse_hhmm,
     parse_weekday,
+    zone,
 )
 from commands.context import Context
 from commands.format import minutes_text, streak_line
@@ -69,7 +80,21 @@ def _config_fields(ctx: Context) -> tuple[Field, ...]:
             f"{WEEKDAYS[ws.leaderboard_weekday].title()} {ws.leaderboard_time} local",
         ),
         Field("Study day starts", f"{ws.rollover_hour:02d}:00 local"),
+        Field(
+            "Next round",
+            _when(ws.daily_due_at, ws.timezone) if ws.post_channel else "set a channel",
+        ),
+        Field(
+            "Next leaderboard",
+            _when(ws.leaderboard_due_at, ws.timezone) if ws.post_channel else "set a channel",
+        ),
     )
+
+
+def _when(instant: datetime | None, tz: str) -> str:
+    if instant is None:
+        return "not scheduled"
+    return instant.astimezone(zone(tz)).strftime("%a %Y-%m-%d %H:%M %Z")
 
 
 async def config(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -103,7 +128,18 @@ async def config(ctx: Context, args: dict[str, Any]) -> Reply:
         day, at = parse_weekday(values[0]), format_hhmm(parse_hhmm(values[1]))
         before["leaderboard"] = f"{ws.leaderboard_weekday} {ws.leaderboard_time}"
         ws.leaderboard_weekday, ws.leaderboard_time = day, at
-    ctx.session.add(ws)
+    ctx.rearm_workspace()
+    if setting == "timezone":
+        # Reminders of members who follow the group's time zone move with it.
+        followers = await ctx.session.exec(
+            select(Member).where(
+                Member.workspace_id == ctx.ws_id,
+                col(Member.timezone).is_(None),
+                col(Member.reminder_time).is_not(None),
+            )
+        )
+        for member in followers.all():
+            ctx.rearm_member(member)
     audit(
         ctx.session,
         ctx.ws_id,
@@ -318,6 +354,24 @@ async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
         )
     ).one()
     accuracy = f"{100 * accepted / total:.0f}%" if total else "n/a"
+    ledger = await ledger_counts(s, ws_id)
+    posts = (
+        f"{ledger.get('sent', 0)} sent, "
+        f"{ledger.get('pending', 0) + ledger.get('sending', 0)} waiting, "
+        f"{ledger.get('failed', 0)} failed, {ledger.get('skipped', 0)} skipped"
+    )
+    problem = (
+        await s.exec(
+            select(PostLedger)
+            .where(PostLedger.workspace_id == ws_id, col(PostLedger.last_error).is_not(None))
+            .order_by(col(PostLedger.claimed_at).desc(), col(PostLedger.id).desc())
+        )
+    ).first()
+    if problem is not None:
+        posts += (
+            f"; last problem: {problem.kind} {problem.period} ({problem.status}): "
+            f"{problem.last_error}"
+        )
     return Reply(
         "",
         title="Study group stats",
@@ -327,6 +381,7 @@ async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
             Field("Rounds posted", str(rounds)),
             Field("Answers", f"{total} ({accepted} correct, {accuracy}); {week_subs} this week"),
             Field("Study time logged", minutes_text(int(minutes))),
+            Field("Scheduled posts", posts),
             Field("Today", local_date(ctx.workspace, ctx.now).isoformat()),
         ),
     )

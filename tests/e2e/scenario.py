@@ -1,7 +1,8 @@
-"""A scripted two-week console session: three members in three time zones, a moderator with a
-custom scheduled challenge, daily rounds posted with post-now, right, wrong and repeated
-answers, study logs, and a missed day covered by a freeze. Expected values are derived from the
-rules here, independently of the bot's code."""
+"""A scripted two-week console session: three members in three time zones, a moderator who
+posts the first round by hand and schedules the other thirteen (one a custom challenge), which
+the scheduler opens at 14:00 UTC each day; right, wrong and repeated answers, study logs, a
+missed day covered by a freeze, a streak reminder on that day only, and the weekly leaderboard.
+Expected values are derived from the rules here, independently of the bot's code."""
 
 from __future__ import annotations
 
@@ -31,12 +32,13 @@ WRONG = {
     "gradient-descent-name": "newton",
 }
 ROTATION = [c for c in ANSWERS if c != "gradient-descent-name"]
-SCHEDULED_DAY = 2  # 2026-03-04: the moderator's custom challenge, posted by a bare post-now
+SCHEDULED_DAY = 2  # 2026-03-04: the moderator's custom challenge
 
 
 @dataclass
 class Expected:
     points: dict[str, int] = field(default_factory=lambda: {"alice": 0, "bob": 0, "chen": 0})
+    week1: dict[str, int] = field(default_factory=lambda: {"alice": 0, "bob": 0, "chen": 0})
     week2: dict[str, int] = field(default_factory=lambda: {"alice": 0, "bob": 0, "chen": 0})
 
 
@@ -52,11 +54,12 @@ def build() -> tuple[list[str], Expected]:
         'title="Name the optimiser" prompt="Which method updates weights against the gradient?" '
         'answer="gradient descent|gd" explanation="It steps along the negative gradient." '
         "id=gradient-descent-name",
-        "/studymod challenge schedule gradient-descent-name 2026-03-04",
         ":as alice",
         "/study join Europe/Berlin",
+        "/study remind 21:00",  # she studies every day: never nudged
         ":as bob",
         "/study join America/New_York",
+        "/study remind 20:00",  # nudged once, on the day he misses
         ":as chen",
         "/study join Asia/Tokyo",
     ]
@@ -65,19 +68,23 @@ def build() -> tuple[list[str], Expected]:
     def correct(user: str, challenge: str, day: int, attempt: int = 1) -> None:
         pts = base(challenge) + (5 if attempt == 1 else 0)
         exp.points[user] += pts
-        if day >= 7:
-            exp.week2[user] += pts
+        (exp.week2 if day >= 7 else exp.week1)[user] += pts
+
+    def challenge_of(day: int) -> str:
+        return "gradient-descent-name" if day == SCHEDULED_DAY else ROTATION[day % len(ROTATION)]
 
     for day in range(DAYS):
-        if day > 0:
-            lines.append(":advance 1d")
-        lines.append(":as admin")
-        if day == SCHEDULED_DAY:
-            challenge = "gradient-descent-name"
-            lines.append("/studymod challenge post-now")
+        challenge = challenge_of(day)
+        if day == 0:
+            # Round #1 by hand; rounds #2-#14 scheduled, opened by the scheduler at 14:00 UTC.
+            lines += [":as admin", f"/studymod challenge post-now {challenge}"]
+            lines += [
+                f"/studymod challenge schedule {challenge_of(d)} 2026-03-{2 + d:02d}"
+                for d in range(1, DAYS)
+            ]
+            lines.append("/studymod config daily-time 14:00")
         else:
-            challenge = ROTATION[day % len(ROTATION)]
-            lines.append(f"/studymod challenge post-now {challenge}")
+            lines.append(":advance 1d")
         right, wrong = ANSWERS[challenge][0], WRONG[challenge]
         kind_attempts = (
             1 if challenge in ("two-heads", "binary-search-cost", "git-undo-commit") else 3

@@ -66,16 +66,41 @@ def test_every_line_is_a_json_object_with_the_documented_keys(
     scenario_output: list[dict[str, Any]],
 ) -> None:
     for rec in scenario_output:
-        assert {"kind", "channel", "user", "ephemeral", "text"} <= rec.keys()
+        assert {"kind", "post_kind", "channel", "user", "ephemeral", "text"} <= rec.keys()
         assert rec["kind"] in {"reply", "post", "dm", "clock", "console"}
 
 
 def test_fourteen_rounds_were_posted_in_the_channel(scenario_output: list[dict[str, Any]]) -> None:
-    posts = [r for r in scenario_output if r["kind"] == "post"]
+    posts = [r for r in scenario_output if r["kind"] == "post" and r["post_kind"] == "round"]
     assert len(posts) == 14
     assert all(p["channel"] == "#study" and not p["ephemeral"] for p in posts)
+    assert [p["title"].split(" · ")[0] for p in posts] == [f"Round #{i}" for i in range(1, 15)]
+    # Round #1 by hand at the start; the scheduler opened the others at 14:00 UTC each day.
+    assert [p["at"] for p in posts] == [f"2026-03-{d:02d}T14:00:00Z" for d in range(2, 16)]
     assert "Name the optimiser" in posts[2]["title"]  # the scheduled custom challenge
-    assert "Previous round #3, Exactly two heads in four:\nAnswer: 0.375" in posts[2]["text"]
+    assert "Previous round #2, Exactly two heads in four:\nAnswer: 0.375" in posts[2]["text"]
+
+
+def test_the_weekly_leaderboard_was_posted_once_with_week_one(
+    scenario_output: list[dict[str, Any]],
+) -> None:
+    _, expected = build()
+    boards = [r for r in scenario_output if r["post_kind"] == "leaderboard"]
+    assert len(boards) == 1
+    board = boards[0]
+    assert board["at"] == "2026-03-09T09:00:00Z"  # Monday 09:00 in the group's zone (UTC)
+    assert "02 Mar – 08 Mar 2026" in board["title"]
+    for user, pts in expected.week1.items():
+        assert f"{user} — {pts} pts" in board["text"]
+    assert "Active members: 3" in board["text"]
+
+
+def test_one_streak_reminder_on_the_missed_day(scenario_output: list[dict[str, Any]]) -> None:
+    dms = [r for r in scenario_output if r["kind"] == "dm"]
+    # bob skips day 7 (Monday 9 March); at 20:00 New York time (EDT since 8 March) he is
+    # nudged. alice, reminded at 21:00, has always studied by then.
+    assert [(d["user"], d["at"]) for d in dms] == [("bob", "2026-03-10T00:00:00Z")]
+    assert "7-day study streak" in dms[0]["text"]
 
 
 def test_streaks_points_and_standings(scenario_output: list[dict[str, Any]]) -> None:
@@ -136,6 +161,7 @@ def test_restart_after_every_line_changes_nothing(tmp_path: Path) -> None:
             await session.open()
             for line in chunk:
                 await session.push(line)
+            await session.close()
             await core.stop()
         return out.getvalue().splitlines()
 
@@ -230,9 +256,9 @@ def test_db_commands(tmp_path: Path) -> None:
         return proc.stdout
 
     assert "current: base" in cli("db", "current")
-    assert "database at 0001" in cli("db", "upgrade")
+    assert "database at 0002" in cli("db", "upgrade")
     assert "database at base" in cli("db", "downgrade", "base")
-    assert "database at 0001" in cli("db", "upgrade")
+    assert "database at 0002" in cli("db", "upgrade")
     assert "ok: " in cli("content", "check")
     for sub in ("run", "console", "db", "content"):
         assert "Usage" in cli(sub, "--help")
