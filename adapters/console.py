@@ -57,11 +57,13 @@ class Printer:
         title: str | None = None,
         error: bool = False,
         post_kind: str | None = None,
+        key: str | None = None,
     ) -> None:
         if self.json_mode:
             record = {
                 "kind": kind,
                 "post_kind": post_kind,
+                "key": key,
                 "channel": channel,
                 "user": user,
                 "ephemeral": ephemeral,
@@ -112,6 +114,7 @@ class ConsolePoster:
             ephemeral=post.is_dm,
             title=post.title,
             post_kind=post.kind,
+            key=post.key,
         )
 
 

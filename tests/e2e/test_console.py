@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -269,3 +270,102 @@ def test_the_example_script_is_the_tested_scenario() -> None:
     example = Path(__file__).resolve().parents[2] / "examples" / "two-weeks.txt"
     body = [ln for ln in example.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     assert body == lines
+
+
+def scheduled(recs: list[dict[str, Any]], post_kind: str) -> list[dict[str, Any]]:
+    return [r for r in recs if r["kind"] == "post" and r["post_kind"] == post_kind]
+
+
+def test_advance_eight_days_posts_eight_rounds_and_one_leaderboard(tmp_path: Path) -> None:
+    proc = run_cli(tmp_path / "s.db", [":advance 8d"], "--json", "--start", "2026-03-06T00:00:00Z")
+    assert proc.returncode == 0, proc.stderr
+    recs = records(proc.stdout)
+    rounds = scheduled(recs, "round")
+    assert [r["at"] for r in rounds] == [f"2026-03-{d:02d}T09:00:00Z" for d in range(6, 14)]
+    assert [r["at"] for r in scheduled(recs, "leaderboard")] == ["2026-03-09T09:00:00Z"]
+    # Each round post reveals the one before it.
+    assert all("Previous round #" in r["text"] for r in rounds[1:])
+
+
+def new_york(at: str) -> str:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    instant = datetime.fromisoformat(at.replace("Z", "+00:00"))
+    return instant.astimezone(ZoneInfo("America/New_York")).strftime("%a %d %H:%M %Z")
+
+
+DONE_WHEN = ["/studymod config timezone America/New_York", ":advance 14d"]
+
+
+def test_two_weeks_in_new_york_across_the_dst_change(tmp_path: Path) -> None:
+    proc = run_cli(tmp_path / "ny.db", DONE_WHEN, "--json", "--start", "2026-03-06T00:00:00Z")
+    assert proc.returncode == 0, proc.stderr
+    recs = records(proc.stdout)
+    rounds = [new_york(r["at"]) for r in scheduled(recs, "round")]
+    days = ["Fri", "Sat", "Sun", "Mon", "Tue", "Wed", "Thu"] * 2
+    zones = ["EST", "EST"] + ["EDT"] * 12  # clocks went forward on Sunday 8 March
+    assert rounds == [
+        f"{d} {6 + i:02d} 09:00 {z}" for i, (d, z) in enumerate(zip(days, zones, strict=True))
+    ]
+    boards = [new_york(r["at"]) for r in scheduled(recs, "leaderboard")]
+    assert boards == ["Mon 09 09:00 EDT", "Mon 16 09:00 EDT"]
+    # The same through --timezone instead of the command.
+    proc = run_cli(
+        tmp_path / "ny2.db", [":advance 14d"], "--json", "--start", "2026-03-06T00:00:00Z",
+        "--timezone", "America/New_York",
+    )  # fmt: skip
+    again = records(proc.stdout)
+    assert [new_york(r["at"]) for r in scheduled(again, "round")] == rounds
+
+
+@pytest.mark.parametrize("kill_after", [1, 5, 9, 15])
+def test_killing_the_process_mid_advance_loses_and_doubles_nothing(
+    tmp_path: Path, kill_after: int
+) -> None:
+    """SIGKILL right after the n-th scheduled post appears, then start again on the same
+    database: every period of the two weeks is posted, none twice, bar the one documented
+    case: a kill between sends and their record in the ledger repeats those posts (the ones
+    of the instant in flight), with the same keys."""
+    import signal
+
+    db = tmp_path / "k.db"
+    env = {
+        **os.environ,
+        "STUDYBOT_DATABASE_URL": f"sqlite:///{db}",
+        "STUDYBOT_CONTENT_DIR": str(FIXTURE_CONTENT),
+        "STUDYBOT_LOG_LEVEL": "WARNING",
+    }
+    args = [str(STUDYBOT), "console", "--json", "--start", "2026-03-06T00:00:00Z"]
+    child = subprocess.Popen(
+        args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+    )
+    assert child.stdin is not None
+    assert child.stdout is not None
+    child.stdin.write("\n".join(DONE_WHEN) + "\n")
+    child.stdin.flush()
+    first: list[dict[str, Any]] = []
+    seen = 0
+    for line in child.stdout:
+        rec = json.loads(line)
+        first.append(rec)
+        seen += rec["kind"] == "post"
+        if seen == kill_after:
+            child.send_signal(signal.SIGKILL)
+            break
+    child.wait(timeout=30)
+    child.stdout.close()
+    child.stdin.close()
+    # The restart resumes the simulated clock at the last instant that fired and catches up.
+    proc = run_cli(db, [":advance 14d"], "--json", "--start", "2026-03-06T00:00:00Z")
+    assert proc.returncode == 0, proc.stderr
+    both = [r for r in first + records(proc.stdout) if r["kind"] == "post"]
+    end = "2026-03-20T00:00:00Z"
+    keys = [r["key"] for r in both if r["at"] < end]
+    expected = {f"daily:2026-03-{d:02d}" for d in range(6, 20)}
+    expected |= {"leaderboard:2026-03-02", "leaderboard:2026-03-09"}
+    assert set(keys) == expected  # nothing missing
+    doubled = {k for k, n in Counter(keys).items() if n > 1}
+    last_at = [r for r in first if r["kind"] == "post"][-1]["at"]
+    in_flight = {r["key"] for r in first if r["kind"] == "post" and r["at"] == last_at}
+    assert doubled <= in_flight
