@@ -1,4 +1,4 @@
-"""`python -m benchmarks [--quick] [--only a|b] [--explain]`: run, then print the summary."""
+"""`python -m benchmarks [--quick] [--only a|b|c] [--explain]`: run, then print the summary."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import sqlalchemy
 
 from benchmarks.common import Figure, print_summary
 from benchmarks.leaderboard import bench_leaderboard
+from benchmarks.scheduler import bench_scheduler
 from benchmarks.submissions import bench_submissions
 
 
@@ -30,6 +31,9 @@ class Plan:
     scales: tuple[tuple[int, int], ...]
     repeats: int
     naive_repeats: int
+    tick_workspaces: int = 10_000
+    tick_members: int = 100_000
+    tick_repeats: int = 3
 
 
 FULL = Plan(
@@ -47,6 +51,9 @@ QUICK = Plan(
     scales=((10_000, 100_000),),
     repeats=20,
     naive_repeats=3,
+    tick_workspaces=2_000,
+    tick_members=20_000,
+    tick_repeats=1,
 )
 
 
@@ -58,7 +65,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument(
-        "--only", choices=("a", "b"), help="run only (a) submissions or (b) leaderboard"
+        "--only",
+        choices=("a", "b", "c"),
+        help="run only (a) submissions, (b) leaderboard or (c) scheduler tick and memory",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the leaderboard"
@@ -86,6 +95,8 @@ async def run(plan: Plan, args: argparse.Namespace) -> list[Figure]:
         figures += await bench_leaderboard(
             plan.scales, plan.repeats, plan.naive_repeats, explain=args.explain, seed=args.seed
         )
+    if args.only in (None, "c"):
+        figures += await bench_scheduler(plan.tick_workspaces, plan.tick_members, plan.tick_repeats)
     return figures
 
 

@@ -219,4 +219,19 @@ async def sync_bank(session: AsyncSession, bank: Bank, now: datetime) -> int:
             old.active = False
             session.add(old)
             changed += 1
+    await session.flush()
+    await order_bank(session)
     return changed
+
+
+async def order_bank(session: AsyncSession) -> None:
+    """Store the auto-pick walk: each active bank challenge names the one after it."""
+    from bot.rounds import bank_sequence  # local: rounds imports this module
+
+    rows = (await session.exec(select(Challenge))).all()
+    sequence = bank_sequence((c.id, c.track) for c in rows if c.workspace_id is None and c.active)
+    after = {cid: sequence[(i + 1) % len(sequence)] for i, cid in enumerate(sequence)}
+    for c in rows:
+        if c.pick_next != after.get(c.id):
+            c.pick_next = after.get(c.id)
+            session.add(c)

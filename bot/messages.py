@@ -60,7 +60,15 @@ class Post:
         return self.user is not None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "body": self.body,
+            "channel": self.channel,
+            "user": self.user,
+            "title": self.title,
+            "fields": [asdict(f) for f in self.fields],
+            "kind": self.kind,
+            "key": self.key,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Post:

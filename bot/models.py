@@ -115,6 +115,8 @@ class Challenge(SQLModel, table=True):
     active: bool = Field(default=True)
     created_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = _ts()
+    # Auto-pick walks the active bank in a fixed order: the challenge after this one.
+    pick_next: str | None = Field(default=None, max_length=64)
 
 
 class Round(SQLModel, table=True):
@@ -124,6 +126,7 @@ class Round(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("workspace_id", "scheduled_date", name="uq_round_scheduled_date"),
         sa.Index("ix_round_workspace_status", "workspace_id", "status"),
+        sa.Index("ix_round_workspace_closes", "workspace_id", "closes_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -261,6 +264,7 @@ class PostLedger(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("workspace_id", "kind", "period", name="uq_post_ledger_period"),
         sa.Index("ix_post_ledger_status", "status", "next_attempt_at"),
+        sa.Index("ix_post_ledger_batch", "batch"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -271,7 +275,11 @@ class PostLedger(SQLModel, table=True):
     status: str = Field(max_length=16)
     attempts: int = Field(default=0)
     next_attempt_at: datetime | None = _ts(nullable=True)
+    # A daily post is rendered from its round; the others keep the post they decided on.
+    round_id: int | None = Field(default=None)
     payload: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
+    # The claim or take that owns a send: set-based statements select the rows by it.
+    batch: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=500)
     claimed_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)

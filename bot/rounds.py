@@ -133,8 +133,13 @@ def challenge_text(challenge: Challenge) -> str:
 
 
 def title_for(round_id: int, challenge: Challenge) -> str:
+    return f"Round #{round_id}{title_tail(challenge)}"
+
+
+def title_tail(challenge: Challenge) -> str:
+    """What follows the round number in a round's title."""
     track = TRACK_NAMES.get(challenge.track, challenge.track)
-    return f"Round #{round_id} · {challenge.title} · {track} · {stars(challenge.difficulty)}"
+    return f" · {challenge.title} · {track} · {stars(challenge.difficulty)}"
 
 
 def round_title(rnd: Round, challenge: Challenge) -> str:
@@ -190,7 +195,12 @@ async def auto_pick(session: AsyncSession, workspace: Workspace) -> Challenge:
     Every challenge comes once before any comes twice, tracks take turns, and the walk goes on
     from where it stopped. Custom challenges are posted by scheduling or `post-now`.
     """
-    pick = next_pick(await load_sequence(session), workspace.pick_cursor)
+    pick = None
+    if workspace.pick_cursor is not None:
+        current = await session.get(Challenge, workspace.pick_cursor)
+        pick = current.pick_next if current is not None else None
+    if pick is None:
+        pick = next_pick(await load_sequence(session), None)
     if pick is None:
         raise UserError("The challenge bank is empty: add one with `/studymod challenge add`.")
     challenge = await session.get(Challenge, pick)

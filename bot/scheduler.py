@@ -7,6 +7,10 @@ round or freezes the standings. The claimed posts are sent after the commit. A c
 by a crash is still `sending` in the ledger and goes out when the next scheduler starts; a send
 that fails is tried again with backoff and marked `failed` after the last try.
 
+Daily rounds are claimed set-based: workspaces whose post falls due at the same instant in the
+same zone at the same wall time form a group, whose schedule is worked out once and whose rows
+are claimed, closed, opened and re-armed by a handful of statements, whatever its size.
+
 `tick()` does everything due at the clock's now. APScheduler (bot/scheduler_service.py) calls
 it on time in a running bot; the console calls it step by step on its simulated clock.
 """
@@ -14,10 +18,11 @@ it on time in a running bot; the console calls it step by step on its simulated 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,9 +34,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.clock import Clock, SimulatedClock
 from bot.db import Database
 from bot.messages import Post
-from bot.models import Challenge, Member, PostLedger, Round, Workspace
+from bot.models import Challenge, Member, PostLedger, Round, UTCDateTime, Workspace
 from bot.ports import Poster
-from bot.rounds import challenge_text, load_sequence, reveal_text, title_for
+from bot.rounds import challenge_text, load_sequence, reveal_text, title_tail
 from bot.schedule import (
     DAILY,
     LEADERBOARD,
@@ -53,14 +58,20 @@ from bot.weekly import report_post, week_report
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)  # a send taken by a scheduler belongs to it for this long
-CHUNK = 2000  # rows per claim transaction
-GROUP = 200  # sends recorded per transaction
+CHUNK = 2000  # rows per claim transaction (leaderboards, reminders)
+PAGE = 5000  # sends loaded at a time
+GROUP = 500  # sends recorded per transaction
 TINY = timedelta(microseconds=1)
 
 WS = Workspace.__table__  # type: ignore[attr-defined]
 MEMBER = Member.__table__  # type: ignore[attr-defined]
 LEDGER = PostLedger.__table__  # type: ignore[attr-defined]
 ROUND = Round.__table__  # type: ignore[attr-defined]
+CHALLENGE = Challenge.__table__  # type: ignore[attr-defined]
+LEDGER_COLUMNS = (
+    "workspace_id", "kind", "period", "due_at", "status", "attempts", "next_attempt_at",
+    "claimed_at", "batch",
+)  # fmt: skip
 
 
 @dataclass
@@ -85,15 +96,19 @@ class Claim:
     workspace: str  # the platform's id, for the Poster
     post: Post
     attempts: int = 0
+    batch: str = ""
 
 
 def _insert(conn: AsyncConnection) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(LEDGER)
 
 
-def _chunks(items: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def _utc(value: datetime, name: str) -> Any:
+    return sa.bindparam(name, value, type_=UTCDateTime())
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
 
 
 class Scheduler:
@@ -178,12 +193,13 @@ class Scheduler:
         now = self.clock.now()
         report = TickReport()
         await self.recover(exclusive=False)
-        claims: list[Claim] = []
-        claims += await self._claim_leaderboards(now, report)
-        claims += await self._claim_daily(now, report)
-        claims += await self._claim_reminders(now, report)
-        await self._deliver(claims, now, report)
-        await self._deliver_pending(now, report)
+        batches: list[str] = []
+        batches += await self._claim_leaderboards(now, report)
+        batches += await self._claim_daily(now, report)
+        batches += await self._claim_reminders(now, report)
+        batches += await self._take_pending(now)
+        for batch in batches:
+            await self._deliver_batch(batch, now, report)
         if report.claimed or report.skipped or report.failed or report.retrying:
             log.info(
                 "tick at %s: claimed %s, skipped %s, sent %d, retrying %d, failed %d",
@@ -234,12 +250,180 @@ class Scheduler:
 
     # -- claims --------------------------------------------------------------------------------
 
+    async def _skip_group(
+        self, conn: AsyncConnection, kind: str, now: datetime, due: Due, rows: sa.Select[Any]
+    ) -> None:
+        """Record an entry's latest missed occurrence as skipped (once), from a select of ids."""
+        if due.post is not None or not due.skipped:
+            return
+        last = due.skipped[-1]
+        sel = sa.select(
+            rows.subquery().c.id,
+            sa.literal(kind),
+            sa.literal(last.period),
+            _utc(last.due_at, "skip_due"),
+            sa.literal("skipped"),
+            sa.literal(0),
+            sa.null(),
+            _utc(now, "skip_now"),
+            sa.null(),
+        ).where(sa.true())
+        await conn.execute(
+            _insert(conn)
+            .from_select(LEDGER_COLUMNS, sel)
+            .on_conflict_do_nothing(index_elements=["workspace_id", "kind", "period"])
+        )
+
+    async def _claim_daily(self, now: datetime, report: TickReport) -> list[str]:
+        """Open the day's round wherever the daily post is due, one group at a time."""
+        groups_q = (
+            sa.select(WS.c.timezone, WS.c.daily_post_time, WS.c.daily_due_at, sa.func.count())
+            .where(WS.c.daily_due_at <= _utc(now, "now"), WS.c.post_channel.is_not(None))
+            .group_by(WS.c.timezone, WS.c.daily_post_time, WS.c.daily_due_at)
+            .order_by(WS.c.daily_due_at)
+        )
+        async with self.db.unit_of_work() as session:
+            conn = await session.connection()
+            groups = (await conn.execute(groups_q)).all()
+        batches = []
+        for tz, hhmm, due_at, size in groups:
+            due = resolve(daily_occurrences(tz, hhmm, _aware(due_at) - TINY), now, self.grace)
+            if due.skipped:
+                log.warning(
+                    "%d workspace(s) (%s, %s): %d daily post(s) fell due while the bot was down "
+                    "and are skipped, the last for %s",
+                    size, tz, hhmm, len(due.skipped), due.skipped[-1].period,
+                )  # fmt: skip
+                report.skipped[DAILY] += size * len(due.skipped)
+            async with self.db.unit_of_work() as session:
+                conn = await session.connection()
+                in_group = sa.and_(
+                    WS.c.timezone == tz,
+                    WS.c.daily_post_time == hhmm,
+                    WS.c.daily_due_at == _utc(_aware(due_at), "group_due"),
+                    WS.c.post_channel.is_not(None),
+                )
+                await self._skip_group(conn, DAILY, now, due, sa.select(WS.c.id).where(in_group))
+                if due.post is not None:
+                    batch = _token()
+                    won = await self._open_rounds(conn, session, in_group, due.post, now, batch)
+                    report.claimed[DAILY] += won
+                    if won:
+                        batches.append(batch)
+                # Re-arm the group, and move each auto-pick cursor to the challenge just opened.
+                picked = (
+                    sa.select(ROUND.c.challenge_id)
+                    .where(
+                        ROUND.c.workspace_id == WS.c.id,
+                        ROUND.c.status == "open",
+                        ROUND.c.source == "auto",
+                    )
+                    .scalar_subquery()
+                )
+                await conn.execute(
+                    sa.update(WS)
+                    .where(in_group)
+                    .values(
+                        daily_due_at=_utc(due.next.due_at, "nx"),
+                        pick_cursor=sa.func.coalesce(picked, WS.c.pick_cursor),
+                    )
+                )
+        return batches
+
+    async def _open_rounds(
+        self,
+        conn: AsyncConnection,
+        session: AsyncSession,
+        in_group: sa.ColumnElement[bool],
+        occ: Occurrence,
+        now: datetime,
+        batch: str,
+    ) -> int:
+        """Claim a group's daily post and open its rounds; how many claims this call won."""
+        sel = sa.select(
+            WS.c.id, sa.literal(DAILY), sa.literal(occ.period), _utc(occ.due_at, "due"),
+            sa.literal("sending"), sa.literal(0), _utc(now + LEASE, "lease"), _utc(now, "now"),
+            sa.literal(batch),
+        ).where(in_group)  # fmt: skip
+        await conn.execute(
+            _insert(conn)
+            .from_select(LEDGER_COLUMNS, sel)
+            .on_conflict_do_nothing(index_elements=["workspace_id", "kind", "period"])
+        )
+        won_q = sa.select(LEDGER.c.workspace_id).where(LEDGER.c.batch == batch)
+        won = (
+            await conn.execute(sa.select(sa.func.count()).where(LEDGER.c.batch == batch))
+        ).scalar()
+        if not won:
+            return 0
+        stamp = _utc(now, "stamp")
+        # The round open until now closes; its answer is revealed in the new post.
+        await conn.execute(
+            sa.update(ROUND)
+            .where(ROUND.c.status == "open", ROUND.c.workspace_id.in_(won_q))
+            .values(status="closed", closes_at=stamp)
+        )
+        # A moderator's round for this date opens (if its challenge is still in use)...
+        await conn.execute(
+            sa.update(ROUND)
+            .where(
+                ROUND.c.status == "scheduled",
+                ROUND.c.scheduled_date == date.fromisoformat(occ.period),
+                ROUND.c.workspace_id.in_(won_q),
+                ROUND.c.challenge_id.in_(sa.select(CHALLENGE.c.id).where(CHALLENGE.c.active)),
+            )
+            .values(status="open", opens_at=stamp)
+        )
+        # ...else the next challenge of the bank's walk, after the workspace's last pick.
+        sequence = await load_sequence(session)
+        if sequence:
+            cursor = CHALLENGE.alias("cursor")
+            pick = sa.func.coalesce(cursor.c.pick_next, sa.literal(sequence[0]))
+            has_open = (
+                sa.select(ROUND.c.id)
+                .where(ROUND.c.workspace_id == LEDGER.c.workspace_id, ROUND.c.status == "open")
+                .exists()
+            )
+            auto = (
+                sa.select(
+                    LEDGER.c.workspace_id, pick, sa.literal("open"), sa.literal("auto"),
+                    stamp, stamp,
+                )
+                .select_from(
+                    LEDGER.join(WS, WS.c.id == LEDGER.c.workspace_id).outerjoin(
+                        cursor, cursor.c.id == WS.c.pick_cursor
+                    )
+                )
+                .where(LEDGER.c.batch == batch, ~has_open)
+            )  # fmt: skip
+            await conn.execute(
+                sa.insert(ROUND).from_select(
+                    ["workspace_id", "challenge_id", "status", "source", "opens_at", "created_at"],
+                    auto,
+                )
+            )
+        else:
+            log.error("the challenge bank is empty: no daily round for %d workspace(s)", won)
+        opened = (
+            sa.select(ROUND.c.id)
+            .where(ROUND.c.workspace_id == LEDGER.c.workspace_id, ROUND.c.status == "open")
+            .scalar_subquery()
+        )
+        await conn.execute(sa.update(LEDGER).where(LEDGER.c.batch == batch).values(round_id=opened))
+        await conn.execute(
+            sa.update(LEDGER)
+            .where(LEDGER.c.batch == batch, LEDGER.c.round_id.is_(None))
+            .values(status="failed", next_attempt_at=None, last_error="no challenge to post")
+        )
+        return int(won)
+
     async def _claim(
         self,
         conn: AsyncConnection,
         kind: str,
         now: datetime,
         wanted: list[tuple[int, Occurrence]],
+        batch: str,
     ) -> dict[tuple[int, str], int]:
         """Insert ledger rows for (workspace id, occurrence); the ones this call won, by key."""
         won: dict[tuple[int, str], int] = {}
@@ -248,7 +432,7 @@ class Scheduler:
         rows = [
             {"workspace_id": ws_id, "kind": kind, "period": occ.period, "due_at": occ.due_at,
              "status": "sending", "attempts": 0, "next_attempt_at": now + LEASE,
-             "claimed_at": now}
+             "claimed_at": now, "batch": batch}
             for ws_id, occ in wanted
         ]  # fmt: skip
         stmt = (
@@ -256,216 +440,16 @@ class Scheduler:
             .on_conflict_do_nothing(index_elements=["workspace_id", "kind", "period"])
             .returning(LEDGER.c.id, LEDGER.c.workspace_id, LEDGER.c.period)
         )
-        for part in _chunks(rows):
-            for lid, ws_id, period in (await conn.execute(stmt, list(part))).all():
+        for i in range(0, len(rows), 900):
+            for lid, ws_id, period in (await conn.execute(stmt, rows[i : i + 900])).all():
                 won[(ws_id, period)] = lid
         return won
 
-    async def _skip(
-        self, conn: AsyncConnection, kind: str, now: datetime, skipped: list[tuple[int, Due]]
-    ) -> int:
-        """Record the latest missed occurrence of each entry as skipped (once), and log it."""
-        rows = []
-        for ws_id, due in skipped:
-            last = due.skipped[-1]
-            log.warning(
-                "workspace %d: %s for %s fell due at %s, %s; skipped",
-                ws_id,
-                kind,
-                last.period,
-                last.due_at.isoformat(),
-                "superseded by a later one" if due.post else "beyond the grace window",
-            )
-            if due.post is None:
-                rows.append(
-                    {"workspace_id": ws_id, "kind": kind, "period": last.period,
-                     "due_at": last.due_at, "status": "skipped", "attempts": 0,
-                     "claimed_at": now, "last_error": "fell due while the bot was down"}
-                )  # fmt: skip
-        if rows:
-            stmt = _insert(conn).on_conflict_do_nothing(
-                index_elements=["workspace_id", "kind", "period"]
-            )
-            await conn.execute(stmt, rows)
-        return sum(len(d.skipped) for _, d in skipped)
-
-    async def _claim_daily(self, now: datetime, report: TickReport) -> list[Claim]:
-        """Open the day's round in every workspace whose daily post is due, in batches."""
-        claims: list[Claim] = []
-        due_stmt = (
-            sa.select(
-                WS.c.id, WS.c.external_id, WS.c.timezone, WS.c.daily_post_time,
-                WS.c.daily_due_at, WS.c.post_channel, WS.c.pick_cursor,
-            )
-            .where(WS.c.daily_due_at <= sa.bindparam("now"), WS.c.post_channel.is_not(None))
-            .order_by(WS.c.daily_due_at, WS.c.id)
-            .limit(CHUNK)
-        )  # fmt: skip
-        while True:
-            async with self.db.unit_of_work() as session:
-                conn = await session.connection()
-                rows = (await conn.execute(due_stmt, {"now": now})).all()
-                if not rows:
-                    break
-                batch = await self._daily_batch(session, conn, rows, now, report)
-            claims += batch
-            if len(rows) < CHUNK:
-                break
-        return claims
-
-    async def _daily_batch(
-        self,
-        session: AsyncSession,
-        conn: AsyncConnection,
-        rows: Sequence[Any],
-        now: datetime,
-        report: TickReport,
-    ) -> list[Claim]:
-        by_id = {r.id: r for r in rows}
-        dues = {
-            r.id: resolve(
-                daily_occurrences(r.timezone, r.daily_post_time, _aware(r.daily_due_at) - TINY),
-                now,
-                self.grace,
-            )
-            for r in rows
-        }
-        report.skipped[DAILY] += await self._skip(
-            conn, DAILY, now, [(i, d) for i, d in dues.items() if d.skipped]
-        )
-        wanted = [(i, d.post) for i, d in dues.items() if d.post is not None]
-        won = await self._claim(conn, DAILY, now, wanted)
-        ws_ids = [i for i, occ in wanted if (i, occ.period) in won]
-        periods = {i: occ.period for i, occ in wanted}
-
-        scheduled: dict[int, tuple[int, str]] = {}
-        previous: dict[int, list[tuple[int, str]]] = {}
-        for part in _chunks(ws_ids):
-            q = sa.select(
-                ROUND.c.id, ROUND.c.workspace_id, ROUND.c.challenge_id,
-                ROUND.c.status, ROUND.c.scheduled_date,
-            ).where(
-                ROUND.c.workspace_id.in_(part), ROUND.c.status.in_(("scheduled", "open"))
-            )  # fmt: skip
-            for rid, wid, cid, status, day in (await conn.execute(q)).all():
-                if status == "open":
-                    previous.setdefault(wid, []).append((rid, cid))
-                elif day is not None and day.isoformat() == periods[wid]:
-                    scheduled[wid] = (rid, cid)
-
-        sequence = await load_sequence(session)
-        position = {cid: i for i, cid in enumerate(sequence)}
-        needed = {cid for _, cid in scheduled.values()}
-        needed |= {cid for rounds in previous.values() for _, cid in rounds}
-        challenges: dict[str, Challenge] = {}
-        wanted_ids = sorted(needed | set(sequence))
-        for part in _chunks(wanted_ids):
-            stmt = select(Challenge).where(col(Challenge.id).in_(part))
-            challenges.update({c.id: c for c in (await session.exec(stmt)).all()})
-
-        picks: dict[int, str] = {}
-        new_cursor: dict[int, str] = {}
-        open_scheduled: list[int] = []
-        for wid in ws_ids:
-            sched = scheduled.get(wid)
-            if sched is not None:
-                ch = challenges.get(sched[1])
-                if ch is not None and ch.active and ch.workspace_id in (None, wid):
-                    picks[wid] = sched[1]
-                    open_scheduled.append(sched[0])
-                    continue
-                log.warning(
-                    "workspace %d: scheduled challenge %s is gone; auto-picking", wid, sched[1]
-                )
-            if not sequence:
-                log.error("workspace %d: the challenge bank is empty; no daily round", wid)
-                continue
-            cursor = by_id[wid].pick_cursor
-            at = position.get(cursor, -1) if cursor else -1
-            picks[wid] = new_cursor[wid] = sequence[(at + 1) % len(sequence)]
-
-        closing = [rid for wid in picks for rid, _ in previous.get(wid, ())]
-        for part in _chunks(closing):
-            await conn.execute(
-                sa.update(ROUND).where(ROUND.c.id.in_(part)).values(status="closed", closes_at=now)
-            )
-        if open_scheduled:
-            await conn.execute(
-                sa.update(ROUND)
-                .where(ROUND.c.id == sa.bindparam("b_id"))
-                .values(status="open", opens_at=now),
-                [{"b_id": rid} for rid in open_scheduled],
-            )
-        round_ids = {
-            wid: scheduled[wid][0] for wid in picks if wid in scheduled and wid not in new_cursor
-        }
-        fresh = [
-            {"workspace_id": wid, "challenge_id": picks[wid], "status": "open", "source": "auto",
-             "opens_at": now, "created_at": now}
-            for wid in picks if wid not in round_ids
-        ]  # fmt: skip
-        insert_round = sa.insert(ROUND).returning(ROUND.c.id, ROUND.c.workspace_id)
-        for part in _chunks(fresh):
-            for rid, wid in (await conn.execute(insert_round, list(part))).all():
-                round_ids[wid] = rid
-
-        await conn.execute(
-            sa.update(WS)
-            .where(WS.c.id == sa.bindparam("b_id"))
-            .values(daily_due_at=sa.bindparam("b_due"), pick_cursor=sa.bindparam("b_cursor")),
-            [
-                {"b_id": wid, "b_due": d.next.due_at,
-                 "b_cursor": new_cursor.get(wid, by_id[wid].pick_cursor)}
-                for wid, d in dues.items()
-            ],
-        )  # fmt: skip
-
-        texts: dict[str, str] = {}
-        reveals: dict[str, str] = {}
-        claims: list[Claim] = []
-        payloads = []
-        for wid in ws_ids:
-            if wid not in round_ids:
-                continue
-            ch = challenges[picks[wid]]
-            body = texts.get(ch.id) or texts.setdefault(ch.id, challenge_text(ch))
-            for rid, old_id in previous.get(wid, ())[-1:]:
-                old = challenges.get(old_id)
-                if old is not None:
-                    reveal = reveals.get(old_id) or reveals.setdefault(old_id, reveal_text(old))
-                    body += f"\n\nPrevious round #{rid}, {old.title}:\n{reveal}"
-            key = f"{DAILY}:{periods[wid]}"
-            post = Post(
-                body=body,
-                channel=by_id[wid].post_channel,
-                title=title_for(round_ids[wid], ch),
-                kind="round",
-                key=key,
-            )
-            lid = won[(wid, periods[wid])]
-            claims.append(Claim(lid, by_id[wid].external_id, post))
-            payloads.append({"b_id": lid, "b_payload": post.to_dict()})
-        for wid in ws_ids:
-            if wid not in round_ids:  # nothing to post: record why, keep the claim
-                await conn.execute(
-                    sa.update(LEDGER)
-                    .where(LEDGER.c.id == won[(wid, periods[wid])])
-                    .values(status="failed", last_error="no challenge to post")
-                )
-        if payloads:
-            await conn.execute(
-                sa.update(LEDGER)
-                .where(LEDGER.c.id == sa.bindparam("b_id"))
-                .values(payload=sa.bindparam("b_payload")),
-                payloads,
-            )
-        report.claimed[DAILY] += len(claims)
-        return claims
-
-    async def _claim_leaderboards(self, now: datetime, report: TickReport) -> list[Claim]:
+    async def _claim_leaderboards(self, now: datetime, report: TickReport) -> list[str]:
         """Freeze and post the standings of the week just ended, where that post is due."""
-        claims: list[Claim] = []
+        batches: list[str] = []
         while True:
+            batch = _token()
             async with self.db.unit_of_work() as session:
                 conn = await session.connection()
                 stmt = (
@@ -484,7 +468,7 @@ class Scheduler:
                 for ws in rows:
                     assert ws.id is not None
                     assert ws.leaderboard_due_at is not None
-                    dues[ws.id] = resolve(
+                    due = resolve(
                         leaderboard_occurrences(
                             ws.timezone,
                             ws.leaderboard_weekday,
@@ -494,52 +478,55 @@ class Scheduler:
                         now,
                         self.grace,
                     )
-                report.skipped[LEADERBOARD] += await self._skip(
-                    conn, LEADERBOARD, now, [(i, d) for i, d in dues.items() if d.skipped]
-                )
+                    dues[ws.id] = due
+                    report.skipped[LEADERBOARD] += len(due.skipped)
+                    await self._skip_group(
+                        conn, LEADERBOARD, now, due, sa.select(WS.c.id).where(WS.c.id == ws.id)
+                    )
                 wanted = [(i, d.post) for i, d in dues.items() if d.post is not None]
-                won = await self._claim(conn, LEADERBOARD, now, wanted)
+                won = await self._claim(conn, LEADERBOARD, now, wanted, batch)
                 for ws in rows:
                     assert ws.id is not None
                     due = dues[ws.id]
                     ws.leaderboard_due_at = due.next.due_at
+                    session.add(ws)
                     if due.post is None or (ws.id, due.post.period) not in won:
                         continue
                     lid = won[(ws.id, due.post.period)]
-                    monday = datetime.fromisoformat(due.post.period).date()
+                    monday = date.fromisoformat(due.post.period)
                     week = await week_report(session, ws, monday, now)
                     post = report_post(ws, week, key=f"{LEADERBOARD}:{due.post.period}")
                     payload = post.to_dict() | {"report": week.to_dict()}
                     await conn.execute(
                         sa.update(LEDGER).where(LEDGER.c.id == lid).values(payload=payload)
                     )
-                    claims.append(Claim(lid, ws.external_id, post))
                     report.claimed[LEADERBOARD] += 1
-                for ws in rows:
-                    session.add(ws)
+                if won:
+                    batches.append(batch)
             if len(rows) < CHUNK:
                 break
-        return claims
+        return batches
 
-    async def _claim_reminders(self, now: datetime, report: TickReport) -> list[Claim]:
+    async def _claim_reminders(self, now: datetime, report: TickReport) -> list[str]:
         """DM members whose streak is at risk at their reminder time (once per study day)."""
-        claims: list[Claim] = []
+        batches: list[str] = []
         due_stmt = (
             sa.select(
                 MEMBER.c.id, MEMBER.c.workspace_id, MEMBER.c.user_id, MEMBER.c.timezone,
                 MEMBER.c.reminder_time, MEMBER.c.reminder_due_at, MEMBER.c.current_streak,
                 MEMBER.c.longest_streak, MEMBER.c.freezes, MEMBER.c.last_study_day,
-                WS.c.timezone.label("ws_tz"), WS.c.rollover_hour, WS.c.external_id,
+                WS.c.timezone.label("ws_tz"), WS.c.rollover_hour,
             )
             .join(WS, WS.c.id == MEMBER.c.workspace_id)
-            .where(MEMBER.c.reminder_due_at <= sa.bindparam("now"))
+            .where(MEMBER.c.reminder_due_at <= _utc(now, "now"))
             .order_by(MEMBER.c.reminder_due_at, MEMBER.c.id)
             .limit(CHUNK)
         )  # fmt: skip
         while True:
+            batch = _token()
             async with self.db.unit_of_work() as session:
                 conn = await session.connection()
-                rows = (await conn.execute(due_stmt, {"now": now})).all()
+                rows = (await conn.execute(due_stmt)).all()
                 if not rows:
                     break
                 updates = []
@@ -573,12 +560,11 @@ class Scheduler:
                         continue
                     wanted.append((r.workspace_id, due.post))
                     nudges[(r.workspace_id, due.post.period)] = (r, v.current)
-                won = await self._claim(conn, REMINDER, now, wanted)
+                won = await self._claim(conn, REMINDER, now, wanted, batch)
                 payloads = []
                 for key, lid in won.items():
                     r, streak = nudges[key]
                     post = reminder_post(r.user_id, streak, r.rollover_hour, f"{REMINDER}:{key[1]}")
-                    claims.append(Claim(lid, r.external_id, post))
                     payloads.append({"b_id": lid, "b_payload": post.to_dict()})
                 if payloads:
                     await conn.execute(
@@ -594,23 +580,120 @@ class Scheduler:
                     updates,
                 )
                 report.claimed[REMINDER] += len(won)
+                if won:
+                    batches.append(batch)
             if len(rows) < CHUNK:
                 break
-        return claims
+        return batches
+
+    async def _take_pending(self, now: datetime) -> list[str]:
+        """Take the pending sends whose time has come (retries, recovered claims)."""
+        batch = _token()
+        async with self.db.unit_of_work() as session:
+            conn = await session.connection()
+            taken = (
+                await conn.execute(
+                    sa.update(LEDGER)
+                    .where(LEDGER.c.status == "pending", LEDGER.c.next_attempt_at <= now)
+                    .values(status="sending", next_attempt_at=now + LEASE, batch=batch)
+                )
+            ).rowcount
+        return [batch] if taken else []
 
     # -- delivery ------------------------------------------------------------------------------
 
-    async def _deliver(self, claims: list[Claim], now: datetime, report: TickReport) -> None:
-        """Send claimed posts; record each group's outcomes right after it (sent, retry, failed).
+    async def _deliver_batch(self, batch: str, now: datetime, report: TickReport) -> None:
+        """Send a batch's posts page by page: daily ones rendered from their rounds."""
+        after = 0
+        challenges: dict[str, Challenge] = {}
+        while True:
+            claims, after, more = await self._load_claims(batch, after, challenges)
+            for i in range(0, len(claims), GROUP):
+                await self._deliver_group(claims[i : i + GROUP], now, report)
+            if not more:
+                return
 
-        A crash between a send and its record sends that post again on restart (with the
-        same `key`); recording every `GROUP` sends bounds how many that can be.
-        """
-        for i in range(0, len(claims), GROUP):
-            await self._deliver_group(claims[i : i + GROUP], now, report)
+    async def _load_claims(
+        self, batch: str, after: int, challenges: dict[str, Challenge]
+    ) -> tuple[list[Claim], int, bool]:
+        """A page of a batch's sends as Posts, the last ledger id read, and whether more may
+        follow; `challenges` caches rows across pages."""
+        prev = ROUND.alias("prev")
+        rnd = ROUND.alias("rnd")
+        q = (
+            sa.select(
+                LEDGER.c.id, LEDGER.c.kind, LEDGER.c.period, LEDGER.c.payload,
+                LEDGER.c.attempts, WS.c.external_id, WS.c.post_channel,
+                rnd.c.id, rnd.c.challenge_id, prev.c.id, prev.c.challenge_id,
+            )
+            .select_from(
+                LEDGER.join(WS, WS.c.id == LEDGER.c.workspace_id)
+                .outerjoin(rnd, rnd.c.id == LEDGER.c.round_id)
+                .outerjoin(
+                    prev,
+                    sa.and_(
+                        prev.c.workspace_id == rnd.c.workspace_id,
+                        prev.c.closes_at == rnd.c.opens_at,
+                        prev.c.status == "closed",
+                    ),
+                )
+            )
+            .where(LEDGER.c.batch == batch, LEDGER.c.status == "sending", LEDGER.c.id > after)
+            .order_by(LEDGER.c.id)
+            .limit(PAGE)
+        )  # fmt: skip
+        async with self.db.unit_of_work() as session:
+            conn = await session.connection()
+            rows = (await conn.execute(q)).all()
+            wanted = {r[8] for r in rows if r[8]} | {r[10] for r in rows if r[10]}
+            missing = wanted - challenges.keys()
+            if missing:
+                found = await session.exec(select(Challenge).where(col(Challenge.id).in_(missing)))
+                challenges.update({c.id: c for c in found.all()})
+            texts: dict[str, tuple[str, str]] = {}  # challenge id -> (question, title tail)
+            reveals: dict[str, str] = {}  # challenge id -> "title:\nanswer and explanation"
+            claims: list[Claim] = []
+            seen: set[int] = set()
+            broken: list[int] = []
+            for lid, kind, period, payload, attempts, ext, channel, rid, cid, pid, pcid in rows:
+                if lid in seen:
+                    continue  # two rounds closed at that instant: reveal the first
+                seen.add(lid)
+                if payload is not None:
+                    claims.append(Claim(lid, ext, Post.from_dict(payload), attempts, batch))
+                    continue
+                if cid not in texts:
+                    ch = challenges.get(cid)
+                    if kind != DAILY or rid is None or ch is None:
+                        broken.append(lid)
+                        continue
+                    texts[cid] = (challenge_text(ch), title_tail(ch))
+                body, tail = texts[cid]
+                if pcid:
+                    if pcid not in reveals and (old := challenges.get(pcid)) is not None:
+                        reveals[pcid] = f"{old.title}:\n{reveal_text(old)}"
+                    if pcid in reveals:
+                        body = f"{body}\n\nPrevious round #{pid}, {reveals[pcid]}"
+                post = Post(
+                    body, channel, None, f"Round #{rid}{tail}", (), "round", f"daily:{period}"
+                )
+                claims.append(Claim(lid, ext, post, attempts, batch))
+            if broken:
+                log.error("ledger rows %s have nothing to send; marked failed", broken)
+                await conn.execute(
+                    sa.update(LEDGER)
+                    .where(LEDGER.c.id.in_(broken))
+                    .values(status="failed", last_error="nothing to send")
+                )
+        return claims, (rows[-1][0] if rows else after), len(rows) == PAGE
 
     async def _deliver_group(self, claims: list[Claim], now: datetime, report: TickReport) -> None:
-        sent: list[dict[str, Any]] = []
+        """Send some posts, then record each outcome in one transaction: sent, retry, failed.
+
+        A crash between a send and this record sends that post again on restart (with the
+        same `key`); recording every GROUP sends bounds how many that can be.
+        """
+        sent: list[int] = []
         retry: list[dict[str, Any]] = []
         failed: list[dict[str, Any]] = []
         for claim in claims:
@@ -634,20 +717,34 @@ class Scheduler:
                     )
                     retry.append(row | {"b_next": now + wait})
             else:
-                sent.append({"b_id": claim.ledger_id, "b_attempts": attempts})
+                sent.append(claim.ledger_id)
         if not claims:
             return
         async with self.db.unit_of_work() as session:
             conn = await session.connection()
-            by_id = LEDGER.c.id == sa.bindparam("b_id")
-            tries: Any = sa.bindparam("b_attempts")
             if sent:
+                # The group's ledger ids ascend: one range, minus the few that did not go.
+                others = [r["b_id"] for r in retry + failed]
+                where = [
+                    LEDGER.c.batch == claims[0].batch,
+                    LEDGER.c.id >= sent[0],
+                    LEDGER.c.id <= sent[-1],
+                    LEDGER.c.status == "sending",
+                ]
+                if others:
+                    where.append(LEDGER.c.id.not_in(others))
                 await conn.execute(
                     sa.update(LEDGER)
-                    .where(by_id)
-                    .values(status="sent", sent_at=now, attempts=tries, next_attempt_at=None),
-                    sent,
+                    .where(*where)
+                    .values(
+                        status="sent",
+                        sent_at=_utc(now, "sent_at"),
+                        attempts=LEDGER.c.attempts + 1,
+                        next_attempt_at=None,
+                    )
                 )
+            by_id = LEDGER.c.id == sa.bindparam("b_id")
+            tries: Any = sa.bindparam("b_attempts")
             if retry:
                 await conn.execute(
                     sa.update(LEDGER)
@@ -676,40 +773,11 @@ class Scheduler:
         report.retrying += len(retry)
         report.failed += len(failed)
 
-    async def _deliver_pending(self, now: datetime, report: TickReport) -> None:
-        """Take pending sends whose time has come (retries, recovered claims) and send them."""
-        stmt = (
-            sa.select(LEDGER.c.id, WS.c.external_id, LEDGER.c.payload, LEDGER.c.attempts)
-            .join(WS, WS.c.id == LEDGER.c.workspace_id)
-            .where(LEDGER.c.status == "pending", LEDGER.c.next_attempt_at <= now)
-            .order_by(LEDGER.c.next_attempt_at, LEDGER.c.id)
-            .limit(CHUNK)
-        )
-        async with self.db.unit_of_work() as session:
-            conn = await session.connection()
-            rows = (await conn.execute(stmt)).all()
-            taken: set[int] = set()
-            for part in _chunks([r.id for r in rows]):
-                take = (
-                    sa.update(LEDGER)
-                    .where(LEDGER.c.id.in_(part), LEDGER.c.status == "pending")
-                    .values(status="sending", next_attempt_at=now + LEASE)
-                    .returning(LEDGER.c.id)
-                )
-                taken |= set((await conn.execute(take)).scalars().all())
-        claims = [
-            Claim(r.id, r.external_id, Post.from_dict(r.payload), r.attempts)
-            for r in rows
-            if r.id in taken and r.payload is not None
-        ]
-        await self._deliver(claims, now, report)
-
 
 def reminder_post(user_id: str, streak: int, rollover_hour: int, key: str) -> Post:
-    days = f"{streak}-day" if streak != 1 else "1-day"
     return Post(
         body=(
-            f"Your {days} study streak needs today. Answer the daily challenge "
+            f"Your {streak}-day study streak needs today. Answer the daily challenge "
             "(`/study today`) or log what you studied (`/study log 30 <topic>`) before "
             f"{rollover_hour:02d}:00 to keep it. `/study remind off` stops these."
         ),
@@ -722,8 +790,6 @@ def reminder_post(user_id: str, streak: int, rollover_hour: int, key: str) -> Po
 
 def _aware(value: datetime) -> datetime:
     """Core selects on SQLite return what UTCDateTime stored; make sure it is aware UTC."""
-    from datetime import UTC
-
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 

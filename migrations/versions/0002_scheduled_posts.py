@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 21:11:38.062881
+Create Date: 2026-11-23 21:26:25.219699
 """
 
 from collections.abc import Sequence
@@ -30,7 +30,9 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('round_id', sa.Integer(), nullable=True),
     sa.Column('payload', sa.JSON(), nullable=True),
+    sa.Column('batch', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
@@ -39,11 +41,18 @@ def upgrade() -> None:
     sa.UniqueConstraint('workspace_id', 'kind', 'period', name='uq_post_ledger_period')
     )
     with op.batch_alter_table('post_ledger', schema=None) as batch_op:
+        batch_op.create_index('ix_post_ledger_batch', ['batch'], unique=False)
         batch_op.create_index('ix_post_ledger_status', ['status', 'next_attempt_at'], unique=False)
+
+    with op.batch_alter_table('challenge', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pick_next', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
 
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminder_due_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f('ix_member_reminder_due_at'), ['reminder_due_at'], unique=False)
+
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.create_index('ix_round_workspace_closes', ['workspace_id', 'closes_at'], unique=False)
 
     with op.batch_alter_table('workspace', schema=None) as batch_op:
         batch_op.add_column(sa.Column('daily_due_at', sa.DateTime(timezone=True), nullable=True))
@@ -64,12 +73,19 @@ def downgrade() -> None:
         batch_op.drop_column('leaderboard_due_at')
         batch_op.drop_column('daily_due_at')
 
+    with op.batch_alter_table('round', schema=None) as batch_op:
+        batch_op.drop_index('ix_round_workspace_closes')
+
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_reminder_due_at'))
         batch_op.drop_column('reminder_due_at')
 
+    with op.batch_alter_table('challenge', schema=None) as batch_op:
+        batch_op.drop_column('pick_next')
+
     with op.batch_alter_table('post_ledger', schema=None) as batch_op:
         batch_op.drop_index('ix_post_ledger_status')
+        batch_op.drop_index('ix_post_ledger_batch')
 
     op.drop_table('post_ledger')
     # ### end Alembic commands ###

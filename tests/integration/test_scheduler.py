@@ -180,8 +180,8 @@ async def test_crash_inside_the_claim_transaction_leaves_nothing_half_done(db: D
     h, _ = await clocked(db)
 
     class DiesWhileClaiming(Scheduler):
-        async def _daily_batch(self, *args: Any, **kwargs: Any) -> list[Claim]:
-            await super()._daily_batch(*args, **kwargs)
+        async def _open_rounds(self, *args: Any, **kwargs: Any) -> int:
+            await super()._open_rounds(*args, **kwargs)
             raise Crash
 
     h.clock.set(datetime(2026, 3, 3, 9, tzinfo=UTC))
