@@ -34,6 +34,7 @@ class SchedulerService:
         )
         self.leader = False
         self._lock = asyncio.Lock()
+        self._stopping = False
 
     async def start(self) -> None:
         self.aps.start()
@@ -47,6 +48,8 @@ class SchedulerService:
 
     async def poll(self) -> None:
         """Stand for election; as the scheduler, recover, arm new rows and run what is due."""
+        if self._stopping:
+            return
         try:
             leader = await self.election.acquire()
         except Exception:
@@ -64,7 +67,7 @@ class SchedulerService:
 
     async def run(self) -> None:
         """Run what is due, then arm `wake` for the next due instant."""
-        if not self.leader:
+        if not self.leader or self._stopping:
             return
         async with self._lock:
             try:
@@ -92,6 +95,10 @@ class SchedulerService:
         return None if job is None else job.next_run_time
 
     async def stop(self) -> None:
-        if self.aps.running:
-            self.aps.shutdown(wait=False)
+        """Let a run in progress finish (its sends get recorded), then stop."""
+        self._stopping = True
+        async with self._lock:
+            if self.aps.running:
+                self.aps.shutdown(wait=False)
+                await asyncio.sleep(0)  # the shutdown is queued on the loop
         await self.election.release()

@@ -96,3 +96,5 @@ def configure_logging(level: str) -> None:
     if level != "DEBUG":
         # Alembic narrates every start-up at INFO; its news matters only when debugging.
         logging.getLogger("alembic").setLevel(logging.WARNING)
+        # APScheduler logs every job it runs; the scheduler's own log says what matters.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
