@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
@@ -16,6 +17,7 @@ from bot.clock import Clock, SimulatedClock, SystemClock
 from bot.content import TRACKS, load_bank
 from bot.db import Database
 from bot.errors import ConfigError, UserError
+from bot.generators import GENERATORS
 from bot.settings import Settings, configure_logging, load_settings
 from bot.timeutil import parse_instant
 
@@ -192,11 +194,69 @@ def check(
         + "  ".join(f"{sum(c[k] for c in counts.values()):>7}" for k in kinds)
         + f"  {total:>7}"
     )
+    gens = Counter((g.track, g.kind) for g in GENERATORS.values())
+    typer.echo("\ngenerators (a personal instance for each member):")
+    typer.echo(f"{'track':<{width}}   puzzle  numeric    total")
+    for track in TRACKS:
+        p, n = gens[(track, "puzzle")], gens[(track, "numeric")]
+        if p or n:
+            typer.echo(f"{track:<{width}}  {p:>7}  {n:>7}  {p + n:>7}")
+    puzzles = sum(n for (_, k), n in gens.items() if k == "puzzle")
+    typer.echo(
+        f"{'all':<{width}}  {puzzles:>7}  {len(GENERATORS) - puzzles:>7}  {len(GENERATORS):>7}"
+    )
     for err in bank.errors:
         typer.echo(f"error: {err}", err=True)
     if bank.errors:
         raise typer.Exit(1)
-    typer.echo(f"ok: {total} challenges, no errors")
+    typer.echo(
+        f"ok: {total} challenges and {len(GENERATORS)} generators "
+        f"({total + len(GENERATORS)} in all), no errors"
+    )
+
+
+@content_app.command()
+def show(
+    challenge_id: Annotated[str, typer.Argument(help="A challenge or generator id.")],
+    seed: Annotated[
+        int, typer.Option(help="For a generator: the seed of the instance to show.")
+    ] = 0,
+    answer: Annotated[
+        bool, typer.Option("--answer", help="Also print the answer and explanation.")
+    ] = False,
+    path: Annotated[
+        Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")
+    ] = None,
+) -> None:
+    """Render one challenge as a member sees it (a generator: the instance for --seed)."""
+    from datetime import UTC, datetime
+
+    from bot.generators import generate
+    from bot.kaggle import task_text
+    from bot.questions import generator_rows, personal_question
+    from bot.rounds import challenge_text, reveal_text, title_tail
+
+    settings = settings_or_exit()
+    bank = load_bank(path or settings.content_dir)
+    now = datetime.now(UTC)
+    rows = {s.id: s.to_row(now) for s in bank.challenges}
+    rows.update({r.id: r for r in generator_rows(now)})
+    row = rows.get(challenge_id.strip().lower())
+    if row is None:
+        raise fail(f"no challenge or generator `{challenge_id}`; see `studybot content check`")
+    if not 0 <= seed < 2**64:
+        raise fail("--seed: a whole number from 0 to 2^64 - 1")
+    instance = generate(row.id, seed) if row.id in GENERATORS else None
+    typer.echo(f"**{row.id}{title_tail(row)}**")
+    if row.kind == "kaggle":
+        typer.echo(task_text(row))
+        return
+    mine = personal_question(instance) if instance is not None else None
+    typer.echo(challenge_text(row, mine.text if mine else None))
+    if mine is not None and mine.attachment is not None:
+        typer.echo(f"--- {mine.attachment.filename} ---\n{mine.attachment.content}")
+    if answer:
+        typer.echo(f"\n{reveal_text(row, instance)}")
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.models import ActivityDay, Member
@@ -67,3 +67,15 @@ async def record_day(
         _store(member, recompute(await activity_days(session, member)))
     session.add(member)
     return True
+
+
+async def remove_day(session: AsyncSession, member: Member, day: date) -> bool:
+    """Stop counting `day` (its only activity was revoked) and rebuild the streak from the days."""
+    stmt = delete(ActivityDay).where(
+        col(ActivityDay.member_id) == member.id, col(ActivityDay.day) == day
+    )
+    gone = (await session.exec(stmt)).rowcount > 0
+    if gone:
+        _store(member, recompute(await activity_days(session, member)))
+        session.add(member)
+    return gone

@@ -10,9 +10,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.activity import record_day
 from bot.errors import UserError
-from bot.grading import ATTEMPTS, Tolerance, award, grade
+from bot.grading import award
 from bot.members import member_today
 from bot.models import Challenge, Member, Round, StudyLog, Submission, Workspace
+from bot.practice import schedule_review
+from bot.questions import attempts_allowed, grade_answer, instance_for
 from bot.rounds import open_round_with_challenge
 from bot.scores import add_points
 
@@ -60,7 +62,7 @@ async def round_status(
     used, solved_points = (
         await conn.execute(_ATTEMPTS, {"round_id": rnd.id, "member_id": member.id})
     ).one()
-    return RoundStatus(used, ATTEMPTS[challenge.kind], solved_points)
+    return RoundStatus(used, attempts_allowed(challenge), solved_points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +94,8 @@ async def submit(
         )
     if status.finished:
         raise UserError(f"You have no attempts left on round #{rnd.id}. See `/study today`.")
-    spec = challenge.answer
-    verdict = grade(
-        challenge.kind,
-        answer,
-        options=challenge.options,
-        correct_option=spec.get("option"),
-        expected_number=spec.get("value"),
-        tolerance=Tolerance(float(spec["tolerance"]), bool(spec["relative"]))
-        if challenge.kind == "numeric"
-        else None,
-        accepted=spec.get("accepted"),
-    )
+    instance = instance_for(challenge, workspace, member)
+    verdict = grade_answer(challenge, answer, instance)
     attempt_no = status.attempts_used + 1
     points = award(challenge.points, attempt_no) if verdict.correct else 0
     conn = await session.connection()
@@ -135,6 +127,9 @@ async def submit(
             session, member, member_today(member, workspace, now), "answer", now
         )
     after = RoundStatus(attempt_no, status.attempts_allowed, points if verdict.correct else None)
+    if after.finished and not after.solved:
+        # Got it wrong: it comes back for review in practice tomorrow.
+        await schedule_review(session, member, challenge, member_today(member, workspace, now), now)
     return SubmitResult(rnd, challenge, verdict.correct, attempt_no, points, after, new_day)
 
 

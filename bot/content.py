@@ -32,6 +32,50 @@ SYNCED_FIELDS = (
     "explanation", "reference", "points",
 )  # fmt: skip
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,58}[a-z0-9]$")
+INF = float("inf")
+# Kaggle metrics: the range a real score can take, and whether higher is better.
+KAGGLE_METRICS: dict[str, tuple[float, float, bool]] = {
+    "accuracy": (0.0, 1.0, True),
+    "auc": (0.0, 1.0, True),
+    "f1": (0.0, 1.0, True),
+    "map@k": (0.0, 1.0, True),
+    "dice": (0.0, 1.0, True),
+    "iou": (0.0, 1.0, True),
+    "r2": (-INF, 1.0, True),
+    "qwk": (-1.0, 1.0, True),
+    "mcc": (-1.0, 1.0, True),
+    "rmse": (0.0, INF, False),
+    "rmsle": (0.0, INF, False),
+    "mae": (0.0, INF, False),
+    "mse": (0.0, INF, False),
+    "logloss": (0.0, INF, False),
+    "smape": (0.0, 200.0, False),
+    "rmspe": (0.0, INF, False),
+    "wmae": (0.0, INF, False),
+    "gini": (-1.0, 1.0, True),
+}
+KAGGLE_URL = re.compile(r"^https://(www\.)?kaggle\.com/(competitions|datasets|c)/[A-Za-z0-9_./-]+$")
+
+
+class KaggleTask(BaseModel):
+    """What a `kaggle` challenge asks: a real competition or dataset, a metric and a target."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    url: str = Field(pattern=KAGGLE_URL.pattern)
+    metric: str
+    target: float
+    days: int = Field(ge=1, le=60)
+    steps: list[str] = Field(min_length=3, max_length=10)
+
+    @model_validator(mode="after")
+    def _known_metric(self) -> KaggleTask:
+        if self.metric not in KAGGLE_METRICS:
+            raise ValueError(f"metric: one of {', '.join(KAGGLE_METRICS)}")
+        low, high, _ = KAGGLE_METRICS[self.metric]
+        if not low <= self.target <= high:
+            raise ValueError(f"target: {self.target} is outside the range of {self.metric}")
+        return self
 
 
 class ChallengeSpec(BaseModel):
@@ -40,7 +84,7 @@ class ChallengeSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     id: str = Field(pattern=SLUG.pattern)
-    kind: Literal["mcq", "numeric", "text"]
+    kind: Literal["mcq", "numeric", "text", "kaggle"]
     track: Literal[
         "cs-fundamentals",
         "probability-statistics",
@@ -52,18 +96,27 @@ class ChallengeSpec(BaseModel):
     title: str = Field(min_length=3, max_length=120)
     prompt: str = Field(min_length=5, max_length=4000)
     options: list[str] | None = None
-    answer: str | float | int | list[str]
+    answer: str | float | int | list[str] | None = None
     tolerance: str | float | None = None
     explanation: str = Field(min_length=5, max_length=4000)
     reference: str | None = None
     points: int | None = Field(default=None, ge=1, le=1000)
     compute: str | None = None
+    kaggle: KaggleTask | None = None
 
     @model_validator(mode="after")
     def _by_kind(self) -> ChallengeSpec:
+        if (self.kind == "kaggle") != (self.kaggle is not None):
+            raise ValueError("kaggle: a kaggle task needs a `kaggle:` section, and only it")
+        if self.kind == "kaggle":
+            if self.options or self.answer is not None or self.tolerance is not None:
+                raise ValueError("answer: a kaggle task has no options, answer or tolerance")
+            return self
+        if self.answer is None:
+            raise ValueError("answer: required")
         if self.kind == "mcq":
-            if not self.options or not 2 <= len(self.options) <= 5:
-                raise ValueError("options: an mcq needs 2 to 5 options")
+            if not self.options or not 3 <= len(self.options) <= 5:
+                raise ValueError("options: an mcq needs 3 to 5 options")
             if any(not o.strip() for o in self.options):
                 raise ValueError("options: an option is empty")
             norm = [normalise_text(o) for o in self.options]
@@ -99,6 +152,8 @@ class ChallengeSpec(BaseModel):
 
     def answer_spec(self) -> dict[str, Any]:
         """The answer as stored in the database."""
+        if self.kaggle is not None:
+            return {"kaggle": self.kaggle.model_dump()}
         if self.kind == "mcq":
             return {"option": LETTERS.index(str(self.answer).strip().upper())}
         if self.kind == "numeric":
@@ -138,6 +193,12 @@ class Bank:
         for c in self.challenges:
             out[c.track][c.kind] += 1
         return out
+
+
+def _generator_ids() -> set[str]:
+    from bot.generators import GENERATORS  # local: generators import grading helpers
+
+    return set(GENERATORS)
 
 
 def load_bank(root: Path) -> Bank:
@@ -182,6 +243,9 @@ def load_bank(root: Path) -> Bank:
             if spec.id in seen:
                 bank.errors.append(f"{where}: id: `{spec.id}` is already used in {seen[spec.id]}")
                 continue
+            if spec.id in _generator_ids():
+                bank.errors.append(f"{where}: id: `{spec.id}` is a generator's id")
+                continue
             key = normalise_text(spec.title) + "|" + normalise_text(spec.prompt)
             if key in seen_text:
                 bank.errors.append(f"{where}: duplicates the title and prompt of {seen_text[key]}")
@@ -193,18 +257,21 @@ def load_bank(root: Path) -> Bank:
 
 
 async def sync_bank(session: AsyncSession, bank: Bank, now: datetime) -> int:
-    """Upsert the bank into the challenge table; challenges gone from content/ are retired."""
+    """Upsert the bank (content/ and the generators) into the challenge table; challenges gone
+    from it are retired."""
+    from bot.questions import generator_rows  # local: the generators import grading helpers
+
     existing = {c.id: c for c in (await session.exec(select(Challenge))).all()}
     changed = 0
-    for spec in bank.challenges:
-        row = spec.to_row(now)
-        old = existing.get(spec.id)
+    rows = [spec.to_row(now) for spec in bank.challenges] + generator_rows(now)
+    for row in rows:
+        old = existing.get(row.id)
         if old is None:
             session.add(row)
             changed += 1
             continue
         if old.workspace_id is not None:
-            log.warning("content id %s collides with a custom challenge; skipped", spec.id)
+            log.warning("content id %s collides with a custom challenge; skipped", row.id)
             continue
         fields = SYNCED_FIELDS
         if any(getattr(old, f) != getattr(row, f) for f in fields) or not old.active:
@@ -213,7 +280,7 @@ async def sync_bank(session: AsyncSession, bank: Bank, now: datetime) -> int:
             old.active = True
             session.add(old)
             changed += 1
-    ids = {s.id for s in bank.challenges}
+    ids = {r.id for r in rows}
     for old in existing.values():
         if old.workspace_id is None and old.active and old.id not in ids:
             old.active = False

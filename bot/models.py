@@ -285,6 +285,73 @@ class PostLedger(SQLModel, table=True):
     sent_at: datetime | None = _ts(nullable=True)
 
 
+class Practice(SQLModel, table=True):
+    """A member's practice with one challenge: the question now open, and when it comes back.
+
+    Answered wrong, a challenge comes back for review after 1 day; right on review, after 3,
+    then 7 days; right after that, it is learnt (`stage` 0, no `review_on`).
+    """
+
+    __tablename__ = "practice"
+    __table_args__ = (
+        sa.UniqueConstraint("member_id", "challenge_id", name="uq_practice_member_challenge"),
+        sa.Index(
+            "uq_practice_open",
+            "member_id",
+            unique=True,
+            sqlite_where=sa.text("is_open"),
+            postgresql_where=sa.text("is_open"),
+        ),
+        sa.Index("ix_practice_review", "member_id", "review_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    member_id: int = _fk("member.id", index=False)
+    challenge_id: str = Field(foreign_key="challenge.id", max_length=64)
+    is_open: bool = Field(default=False)
+    attempts: int = Field(default=0)  # used on the open question
+    seen: int = Field(default=0)  # questions finished
+    correct: int = Field(default=0)
+    stage: int = Field(default=0)
+    review_on: date | None = Field(default=None)
+    asked_at: datetime = _ts()
+    answered_at: datetime | None = _ts(nullable=True)
+
+
+class KaggleSubmission(SQLModel, table=True):
+    """A member's result on a Kaggle task: one accepted per (member, task) at a time."""
+
+    __tablename__ = "kaggle_submission"
+    __table_args__ = (
+        sa.Index(
+            "uq_kaggle_accepted",
+            "member_id",
+            "challenge_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'accepted'"),
+            postgresql_where=sa.text("status = 'accepted'"),
+        ),
+        sa.Index("ix_kaggle_workspace_created", "workspace_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _fk("workspace.id", index=False)
+    member_id: int = _fk("member.id")
+    challenge_id: str = Field(foreign_key="challenge.id", max_length=64)
+    url: str = Field(max_length=300)
+    score: float
+    target_met: bool
+    points: int
+    board: str = Field(max_length=16)  # the weekly board the points went on
+    study_day: date
+    status: str = Field(default="accepted", max_length=16)
+    reason: str | None = Field(default=None, max_length=300)
+    reviewed_by: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _ts()
+    reviewed_at: datetime | None = _ts(nullable=True)
+
+
 class ConsoleState(SQLModel, table=True):
     """The console's simulated clock and acting member, so a restart resumes exactly."""
 

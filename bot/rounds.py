@@ -16,9 +16,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.audit import audit
 from bot.content import TRACKS
 from bot.errors import UserError
-from bot.grading import ATTEMPTS, FIRST_ATTEMPT_BONUS, LETTERS, Tolerance
+from bot.generators import Instance
+from bot.grading import FIRST_ATTEMPT_BONUS, LETTERS, Tolerance
 from bot.messages import Post
 from bot.models import Challenge, Round, Workspace
+from bot.questions import attempts_allowed, generator_id
 from bot.timeutil import zone
 
 TRACK_NAMES = {
@@ -89,6 +91,14 @@ async def last_closed_round(session: AsyncSession, workspace: Workspace) -> Roun
     return (await session.exec(stmt)).first()
 
 
+def refuse_kaggle(challenge: Challenge) -> None:
+    if challenge.kind == "kaggle":
+        raise UserError(
+            f"`{challenge.id}` is a Kaggle task: it runs for days, so it is not a daily round. "
+            f"Members take it on with `/study kaggle {challenge.id}`."
+        )
+
+
 def stars(difficulty: int) -> str:
     return "★" * difficulty + "☆" * (3 - difficulty)
 
@@ -97,9 +107,15 @@ def options_text(challenge: Challenge) -> str:
     return "\n".join(f"{LETTERS[i]}) {o}" for i, o in enumerate(challenge.options or []))
 
 
-def answer_text(challenge: Challenge) -> str:
-    """The correct answer as a member should read it."""
+def answer_text(challenge: Challenge, instance: Instance | None = None) -> str:
+    """The correct answer as a member should read it (theirs, for a generated challenge)."""
     spec = challenge.answer
+    if instance is not None:
+        given = instance.tolerance
+        exact = given is None or Tolerance.parse(given).value == 0
+        return instance.answer if exact else f"{instance.answer} (± {given})"
+    if generator_id(challenge) is not None:
+        return "each member had their own input, and so their own answer"
     if challenge.kind == "mcq":
         idx = int(spec["option"])
         return f"{LETTERS[idx]}) {(challenge.options or [])[idx]}"
@@ -107,27 +123,32 @@ def answer_text(challenge: Challenge) -> str:
         tol = Tolerance(float(spec["tolerance"]), bool(spec["relative"]))
         shown = f"{float(spec['value']):g}"
         return shown if tol.relative and tol.value <= 1e-6 else f"{shown} ({tol.render()})"
-    accepted = list(spec["accepted"])
+    accepted = list(spec.get("accepted") or ["—"])
     extra = f" (also accepted: {', '.join(accepted[1:])})" if len(accepted) > 1 else ""
     return f"{accepted[0]}{extra}"
 
 
-def reveal_text(challenge: Challenge) -> str:
+def reveal_text(challenge: Challenge, instance: Instance | None = None) -> str:
     ref = f"\nReference: {challenge.reference}" if challenge.reference else ""
-    return f"Answer: {answer_text(challenge)}\n{challenge.explanation.strip()}{ref}"
+    return f"Answer: {answer_text(challenge, instance)}\n{challenge.explanation.strip()}{ref}"
 
 
-def challenge_text(challenge: Challenge) -> str:
-    """The question as members see it: prompt, options, how to answer, what it is worth."""
-    parts = [challenge.prompt.strip()]
+def challenge_text(
+    challenge: Challenge, personal: str | None = None, command: str = "/study submit"
+) -> str:
+    """The question as members see it: prompt (or their personal one), options, how to answer,
+    what it is worth."""
+    parts = [personal.strip() if personal else challenge.prompt.strip()]
     if challenge.kind == "mcq":
         parts.append(options_text(challenge))
-    attempts = ATTEMPTS[challenge.kind]
+    attempts = attempts_allowed(challenge)
     how = "one letter or the option's text" if challenge.kind == "mcq" else "your answer"
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
     parts.append(
-        f"Answer with `/study submit <{how}>` ({tries}). "
+        f"Answer with `{command} <{how}>` ({tries}). "
         f"Worth {challenge.points} points, +{FIRST_ATTEMPT_BONUS} on the first try."
+        if command == "/study submit"
+        else f"Answer with `{command} <{how}>` ({tries})."
     )
     return "\n\n".join(parts)
 
@@ -179,7 +200,7 @@ def next_pick(sequence: list[str], cursor: str | None) -> str | None:
 
 _BANK = (
     select(Challenge.id, Challenge.track)
-    .where(col(Challenge.workspace_id).is_(None), col(Challenge.active))
+    .where(col(Challenge.workspace_id).is_(None), col(Challenge.active), Challenge.kind != "kaggle")
     .order_by(col(Challenge.id))
 )
 
@@ -242,6 +263,7 @@ async def start_round(
     ).first()
     if challenge_id is not None:
         challenge = await get_challenge(session, workspace, challenge_id)
+        refuse_kaggle(challenge)
         if scheduled is not None and scheduled.challenge_id != challenge.id:
             scheduled = None
     elif scheduled is not None:
@@ -307,6 +329,7 @@ async def schedule_round(
 ) -> Round:
     assert workspace.id is not None
     challenge = await get_challenge(session, workspace, challenge_id)
+    refuse_kaggle(challenge)
     today = local_date(workspace, now)
     if day < today:
         raise UserError(f"{day.isoformat()} is in the past here (today is {today.isoformat()}).")

@@ -5,9 +5,10 @@ from commands.registry import Registry
 
 def build_registry() -> Registry:
     """Every command, once."""
-    from commands import study, studymod
+    from commands import learn, study, studymod
 
     registry = Registry()
     registry.extend(study.SPECS)
+    registry.extend(learn.SPECS)
     registry.extend(studymod.SPECS)
     return registry

@@ -15,7 +15,18 @@ from bot.errors import UserError
 from bot.grading import FIRST_ATTEMPT_BONUS
 from bot.members import forget_member, member_timezone, resolve_member
 from bot.messages import Attachment, Choice, Field, Post, Reply
-from bot.models import Challenge, Member, PostLedger, Round, StudyLog, Submission
+from bot.models import (
+    Challenge,
+    KaggleSubmission,
+    Member,
+    PostLedger,
+    Practice,
+    Round,
+    StudyLog,
+    Submission,
+)
+from bot.practice import practice_progress, reviews_due
+from bot.questions import instance_for, personal_question
 from bot.rounds import (
     TRACK_NAMES,
     challenge_text,
@@ -86,30 +97,39 @@ async def today(ctx: Context, args: dict[str, Any]) -> Reply:
         return Reply(body)
     rnd, challenge = found
     status = await round_status(ctx.session, rnd, challenge, member)
-    body = challenge_text(challenge)
+    instance = instance_for(challenge, ctx.workspace, member)
+    mine = personal_question(instance) if instance is not None else None
+    body = challenge_text(challenge, mine.text if mine else None)
+    reveal = reveal_text(challenge, instance)
     if status.solved:
-        body += f"\n\n✅ You solved it (+{status.solved_points} points).\n{reveal_text(challenge)}"
+        body += f"\n\n✅ You solved it (+{status.solved_points} points).\n{reveal}"
     elif status.finished:
-        body += f"\n\n❌ No attempts left.\n{reveal_text(challenge)}"
+        body += f"\n\n❌ No attempts left.\n{reveal}"
     elif status.attempts_used:
         body += f"\n\nYou have {plural(status.attempts_left, 'attempt')} left."
-    return Reply(body, title=round_title(rnd, challenge))
+    return Reply(
+        body,
+        title=round_title(rnd, challenge),
+        attachment=mine.attachment if mine else None,
+    )
 
 
 async def submit_answer(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
     result = await submit(ctx.session, ctx.workspace, member, args["answer"], ctx.now)
     status, challenge = result.status, result.challenge
+    reveal = reveal_text(challenge, instance_for(challenge, ctx.workspace, member))
     if result.correct:
         bonus = f" (first-try bonus +{FIRST_ATTEMPT_BONUS})" if result.attempt_no == 1 else ""
         streak = streak_line(view(state_of(member), ctx.today(member)))
         return Reply(
-            f"✅ Correct! +{result.points} points{bonus}.\n{streak}\n\n{reveal_text(challenge)}",
+            f"✅ Correct! +{result.points} points{bonus}.\n{streak}\n\n{reveal}",
             title=f"Round #{result.round.id}",
         )
     if status.finished:
         return Reply(
-            f"❌ Not correct, and that was your last attempt.\n\n{reveal_text(challenge)}",
+            f"❌ Not correct, and that was your last attempt. It comes back for review in "
+            f"`/study practice` tomorrow.\n\n{reveal}",
             title=f"Round #{result.round.id}",
         )
     return Reply(
@@ -224,6 +244,32 @@ async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
         ", ".join(f"{TRACK_NAMES[t]} {points[t]}" for t in TRACKS if points.get(t)) or "none yet"
     )
     reminder = target.reminder_time or "off"
+    progress = await practice_progress(s, target)
+    solved_p = sum(c for c, _ in progress.values())
+    done_p = sum(n for _, n in progress.values())
+    due = await reviews_due(s, target, ctx.today(target))
+    practice = (
+        f"{solved_p} right of {done_p}"
+        + (
+            " ("
+            + ", ".join(
+                f"{TRACK_NAMES[t]} {progress[t][0]}/{progress[t][1]}"
+                for t in TRACKS
+                if t in progress
+            )
+            + ")"
+            if progress
+            else ""
+        )
+        + f"; {plural(due, 'review')} due"
+    )
+    kaggle_done = (
+        await s.exec(
+            select(func.count()).where(
+                KaggleSubmission.member_id == target.id, KaggleSubmission.status == "accepted"
+            )
+        )
+    ).one()
     fields = (
         Field(
             "Points",
@@ -234,6 +280,8 @@ async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
         Field("Rounds", f"{solved} solved of {answered} answered"),
         Field("Study time", f"{minutes_text(int(minutes))} in {plural(int(logs), 'log')}"),
         Field("By track", by_track),
+        Field("Practice", practice),
+        Field("Kaggle tasks", str(kaggle_done)),
         Field("Time zone", member_timezone(target, ctx.workspace)),
         Field("Reminder", reminder),
     )
@@ -277,6 +325,18 @@ async def export(ctx: Context, args: dict[str, Any]) -> Reply:
             select(StudyLog).where(StudyLog.member_id == member.id).order_by(col(StudyLog.id))
         )
     ).all()
+    practised = (
+        await s.exec(
+            select(Practice).where(Practice.member_id == member.id).order_by(col(Practice.id))
+        )
+    ).all()
+    kaggle = (
+        await s.exec(
+            select(KaggleSubmission)
+            .where(KaggleSubmission.member_id == member.id)
+            .order_by(col(KaggleSubmission.id))
+        )
+    ).all()
     v = view(state_of(member), ctx.today(member))
     points = await member_points(s, ctx.ws_id, member.id or 0)
     data = {
@@ -313,6 +373,27 @@ async def export(ctx: Context, args: dict[str, Any]) -> Reply:
                 "at": iso(lg.created_at),
             }
             for lg in logs
+        ],
+        "practice": [
+            {
+                "challenge": p.challenge_id,
+                "answered": p.seen,
+                "right": p.correct,
+                "review_on": p.review_on.isoformat() if p.review_on else None,
+            }
+            for p in practised
+        ],
+        "kaggle": [
+            {
+                "task": k.challenge_id,
+                "url": k.url,
+                "score": k.score,
+                "points": k.points,
+                "status": k.status,
+                "reason": k.reason,
+                "at": iso(k.created_at),
+            }
+            for k in kaggle
         ],
     }
     content = json.dumps(data, indent=2, ensure_ascii=False)

@@ -14,8 +14,10 @@ from bot.activity import record_day, state_of
 from bot.audit import audit
 from bot.content import TRACKS, ChallengeSpec
 from bot.errors import UserError
+from bot.kaggle import recent as recent_kaggle
+from bot.kaggle import reject as reject_kaggle
 from bot.members import member_today, resolve_member
-from bot.messages import Field, Reply
+from bot.messages import Field, Post, Reply
 from bot.models import (
     ActivityDay,
     Challenge,
@@ -43,6 +45,7 @@ from bot.timeutil import (
     WEEKDAYS,
     canonical_timezone,
     format_hhmm,
+    iso,
     local_midnight_utc,
     local_week_start,
     parse_hhmm,
@@ -387,6 +390,52 @@ async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+async def review_list(ctx: Context, args: dict[str, Any]) -> Reply:
+    rows = await recent_kaggle(ctx.session, ctx.workspace)
+    if not rows:
+        return Reply("No Kaggle results yet.", title="Kaggle results")
+    lines = []
+    for sub, member, challenge in rows:
+        state = "" if sub.status == "accepted" else f" — {sub.status}: {sub.reason}"
+        lines.append(
+            f"#{sub.id} {member.display_name} · `{challenge.id}` · {sub.score:g} "
+            f"(+{sub.points}) · {iso(sub.created_at)}\n{sub.url}{state}"
+        )
+    return Reply(
+        "\n".join(lines) + "\n\nRevoke one with `/studymod review reject <id> <reason>`.",
+        title="Kaggle results, newest first",
+    )
+
+
+async def review_reject(ctx: Context, args: dict[str, Any]) -> Reply:
+    done = await reject_kaggle(
+        ctx.session, ctx.workspace, args["submission_id"], args["reason"], ctx.actor, ctx.now
+    )
+    sub, member = done.submission, done.member
+    day = (
+        f" {sub.study_day.isoformat()} no longer counts for their streak."
+        if done.day_dropped
+        else ""
+    )
+    ctx.post(
+        Post(
+            body=(
+                f"A moderator rejected your Kaggle result #{sub.id} for {done.challenge.title}: "
+                f"{sub.reason}. Its {sub.points} points are removed.{day} You can submit it "
+                f"again: `/study kaggle submit {done.challenge.id} <notebook-url> <score>`."
+            ),
+            user=member.user_id,
+            title="Kaggle result rejected",
+            kind="review",
+        )
+    )
+    return Reply(
+        f"Rejected #{sub.id} ({member.display_name}, `{done.challenge.id}`): "
+        f"{sub.points} points removed.{day} They have been told.",
+        title="Kaggle review",
+    )
+
+
 SPECS = (
     CommandSpec(
         ("studymod", "config"),
@@ -477,5 +526,23 @@ SPECS = (
     ),
     CommandSpec(
         ("studymod", "stats"), "the group's numbers", stats, moderator=True, needs_member=False
+    ),
+    CommandSpec(
+        ("studymod", "review", "list"),
+        "recent Kaggle results, to review",
+        review_list,
+        moderator=True,
+        needs_member=False,
+    ),
+    CommandSpec(
+        ("studymod", "review", "reject"),
+        "revoke a Kaggle result: points and study day removed, member told",
+        review_reject,
+        (
+            Param("submission_id", Kind.INT, "a result number", minimum=1),
+            Param("reason", Kind.REST, "why"),
+        ),
+        moderator=True,
+        needs_member=False,
     ),
 )

@@ -257,9 +257,9 @@ def test_db_commands(tmp_path: Path) -> None:
         return proc.stdout
 
     assert "current: base" in cli("db", "current")
-    assert "database at 0002" in cli("db", "upgrade")
+    assert "database at 0003" in cli("db", "upgrade")
     assert "database at base" in cli("db", "downgrade", "base")
-    assert "database at 0002" in cli("db", "upgrade")
+    assert "database at 0003" in cli("db", "upgrade")
     assert "ok: " in cli("content", "check")
     for sub in ("run", "console", "db", "content"):
         assert "Usage" in cli(sub, "--help")

@@ -9,6 +9,7 @@ import pytest
 import scipy.stats as stats
 
 from bot.content import TRACKS, ChallengeSpec, load_bank
+from bot.generators import GENERATORS
 from bot.grading import Tolerance, grade, parse_number
 
 ROOT = Path(__file__).resolve().parents[2] / "content"
@@ -19,12 +20,20 @@ def test_the_bank_has_no_errors() -> None:
     assert BANK.errors == []
 
 
-def test_the_bank_covers_every_track_and_kind() -> None:
+def test_the_bank_has_the_size_the_issue_asks_for() -> None:
+    """250+ static challenges, 40+ per track, 80 mcq, 50 numeric, 30 text, 25 kaggle; and
+    20+ generators, 12+ of them puzzles."""
     counts = BANK.counts()
-    assert len(BANK.challenges) >= 30
+    assert len(BANK.challenges) >= 250
     for track in TRACKS:
-        assert sum(counts[track].values()) >= 5, track
-    assert {k for c in counts.values() for k in c} == {"mcq", "numeric", "text"}
+        assert sum(counts[track].values()) >= 40, track
+    by_kind = {k: sum(c[k] for c in counts.values()) for k in ("mcq", "numeric", "text", "kaggle")}
+    assert by_kind["mcq"] >= 80
+    assert by_kind["numeric"] >= 50
+    assert by_kind["text"] >= 30
+    assert by_kind["kaggle"] >= 25
+    assert len(GENERATORS) >= 20
+    assert sum(g.kind == "puzzle" for g in GENERATORS.values()) >= 12
 
 
 NUMERIC = [c for c in BANK.challenges if c.kind == "numeric"]
@@ -81,5 +90,10 @@ def test_mcq_answer_letter_must_name_an_option() -> None:
     with pytest.raises(ValueError, match="answer"):
         ChallengeSpec(
             id="x-y-z", kind="mcq", track="cs-fundamentals", difficulty=1, title="T t t",
-            prompt="Prompt", options=["a", "b"], answer="C", explanation="Because.",
+            prompt="Prompt", options=["a", "b", "c"], answer="D", explanation="Because.",
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="3 to 5 options"):
+        ChallengeSpec(
+            id="x-y-z", kind="mcq", track="cs-fundamentals", difficulty=1, title="T t t",
+            prompt="Prompt", options=["a", "b"], answer="A", explanation="Because.",
         )  # fmt: skip
