@@ -296,7 +296,9 @@ async def order_bank(session: AsyncSession) -> None:
     from bot.rounds import bank_sequence  # local: rounds imports this module
 
     rows = (await session.exec(select(Challenge))).all()
-    sequence = bank_sequence((c.id, c.track) for c in rows if c.workspace_id is None and c.active)
+    sequence = bank_sequence(
+        (c.id, c.track) for c in rows if c.workspace_id is None and c.active and c.kind != "kaggle"
+    )
     after = {cid: sequence[(i + 1) % len(sequence)] for i, cid in enumerate(sequence)}
     for c in rows:
         if c.pick_next != after.get(c.id):

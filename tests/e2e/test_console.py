@@ -260,9 +260,16 @@ def test_db_commands(tmp_path: Path) -> None:
     assert "database at 0003" in cli("db", "upgrade")
     assert "database at base" in cli("db", "downgrade", "base")
     assert "database at 0003" in cli("db", "upgrade")
-    assert "ok: " in cli("content", "check")
-    for sub in ("run", "console", "db", "content"):
-        assert "Usage" in cli(sub, "--help")
+    check = cli("content", "check")
+    assert "ok: " in check
+    assert "generators (a personal instance for each member):" in check
+    shown = cli("content", "show", "puzzle-count-inversions", "--seed", "42", "--answer")
+    assert "--- input.txt ---" in shown or "```" in shown
+    assert shown == cli("content", "show", "puzzle-count-inversions", "--seed", "42", "--answer")
+    assert shown != cli("content", "show", "puzzle-count-inversions", "--seed", "43", "--answer")
+    assert "Answer: " in shown
+    for sub in ("run", "console", "db", "content", "content show"):
+        assert "Usage" in cli(*sub.split(), "--help")
 
 
 def test_the_example_script_is_the_tested_scenario() -> None:

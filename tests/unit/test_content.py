@@ -97,3 +97,61 @@ def test_mcq_answer_letter_must_name_an_option() -> None:
             id="x-y-z", kind="mcq", track="cs-fundamentals", difficulty=1, title="T t t",
             prompt="Prompt", options=["a", "b"], answer="A", explanation="Because.",
         )  # fmt: skip
+
+
+KAGGLE = {
+    "id": "kaggle-x", "kind": "kaggle", "track": "data-modeling-evaluation", "difficulty": 2,
+    "title": "A task", "prompt": "Do the thing and submit.", "explanation": "Because.",
+    "kaggle": {"url": "https://www.kaggle.com/competitions/titanic", "metric": "accuracy",
+               "target": 0.78, "days": 7, "steps": ["a", "b", "c"]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"metric": "vibes"}, "metric: one of"),
+        ({"target": 1.5}, "outside the range of accuracy"),
+        ({"url": "https://example.com/competitions/titanic"}, "url"),
+        ({"days": 0}, "days"),
+        ({"steps": ["only one"]}, "steps"),
+    ],
+)
+def test_kaggle_tasks_are_validated(change: dict[str, object], message: str) -> None:
+    ChallengeSpec.model_validate(KAGGLE)  # the base is valid
+    bad = {**KAGGLE, "kaggle": {**KAGGLE["kaggle"], **change}}  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match=message):
+        ChallengeSpec.model_validate(bad)
+    with pytest.raises(ValueError, match="no options, answer or tolerance"):
+        ChallengeSpec.model_validate({**KAGGLE, "answer": "0.8"})
+    with pytest.raises(ValueError, match="needs a `kaggle:` section"):
+        ChallengeSpec.model_validate({**KAGGLE, "kind": "text", "answer": "x"})
+
+
+def test_every_kaggle_task_names_a_real_metric_and_a_reachable_target() -> None:
+    from bot.content import KAGGLE_METRICS
+
+    tasks = [c for c in BANK.challenges if c.kind == "kaggle"]
+    assert len(tasks) >= 25
+    for spec in tasks:
+        assert spec.kaggle is not None
+        low, high, _ = KAGGLE_METRICS[spec.kaggle.metric]
+        assert low <= spec.kaggle.target <= high, spec.id
+        assert spec.kaggle.url.startswith("https://www.kaggle.com/"), spec.id
+
+
+def test_a_content_id_may_not_take_a_generators_id(tmp_path: Path) -> None:
+    folder = tmp_path / "cs-fundamentals"
+    folder.mkdir()
+    (folder / "x.yaml").write_text(
+        "challenges:\n  - id: puzzle-lis-length\n    kind: text\n    difficulty: 1\n"
+        "    title: Clash\n    prompt: Which name?\n    answer: [x]\n    explanation: Because.\n",
+        encoding="utf-8",
+    )
+    assert any("is a generator's id" in e for e in load_bank(tmp_path).errors)
+
+
+def test_difficulty_is_used_across_the_range_in_every_track() -> None:
+    for track in TRACKS:
+        levels = {c.difficulty for c in BANK.challenges if c.track == track}
+        assert levels == {1, 2, 3}, track
