@@ -28,6 +28,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 
 T = TypeVar("T")
+ContentDir = Annotated[
+    Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
@@ -170,9 +173,7 @@ def current() -> None:
 
 @content_app.command()
 def check(
-    path: Annotated[
-        Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")
-    ] = None,
+    path: ContentDir = None,
 ) -> None:
     """Validate the challenge bank and print counts per track and kind."""
     settings = settings_or_exit()
@@ -224,9 +225,7 @@ def show(
     answer: Annotated[
         bool, typer.Option("--answer", help="Also print the answer and explanation.")
     ] = False,
-    path: Annotated[
-        Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")
-    ] = None,
+    path: ContentDir = None,
 ) -> None:
     """Render one challenge as a member sees it (a generator: the instance for --seed)."""
     from datetime import UTC, datetime

@@ -155,8 +155,16 @@ from bot.scheduler import Scheduler
 from bot.scheduler_service import SchedulerService
 from benchmarks.scheduler import DUE, GRACE, RecordingPoster
 
+def hwm_kb():
+    # VmHWM is this program's own peak (ru_maxrss would carry the parent's over fork + exec).
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
 async def main(path):
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = hwm_kb()
     db = Database.from_url(f"sqlite:///{path}")
     poster = RecordingPoster()
     sched = Scheduler(db, SimulatedClock(DUE), poster, grace=GRACE)
@@ -170,7 +178,7 @@ async def main(path):
     poster.sent.clear()
     await service.stop()
     await db.dispose()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = hwm_kb()
     print(json.dumps({"base_kb": base, "peak_kb": peak, "jobs": jobs, "sent": counts}))
 
 asyncio.run(main(sys.argv[1]))

@@ -65,6 +65,31 @@ async def round_status(
     return RoundStatus(used, attempts_allowed(challenge), solved_points)
 
 
+async def credit(
+    session: AsyncSession,
+    workspace: Workspace,
+    member: Member,
+    track: str,
+    points: int,
+    now: datetime,
+    source: str,
+) -> bool:
+    """Points on every board and today's study day, for work that earns both; True when the
+    day is new."""
+    assert workspace.id is not None
+    assert member.id is not None
+    await add_points(
+        session,
+        workspace_id=workspace.id,
+        member_id=member.id,
+        track=track,
+        points=points,
+        now=now,
+        workspace_tz=workspace.timezone,
+    )
+    return await record_day(session, member, member_today(member, workspace, now), source, now)
+
+
 @dataclass(frozen=True, slots=True)
 class SubmitResult:
     round: Round
@@ -114,18 +139,7 @@ async def submit(
     )
     new_day = False
     if verdict.correct:
-        await add_points(
-            session,
-            workspace_id=workspace.id,
-            member_id=member.id,
-            track=challenge.track,
-            points=points,
-            now=now,
-            workspace_tz=workspace.timezone,
-        )
-        new_day = await record_day(
-            session, member, member_today(member, workspace, now), "answer", now
-        )
+        new_day = await credit(session, workspace, member, challenge.track, points, now, "answer")
     after = RoundStatus(attempt_no, status.attempts_allowed, points if verdict.correct else None)
     if after.finished and not after.solved:
         # Got it wrong: it comes back for review in practice tomorrow.

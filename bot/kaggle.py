@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.activity import record_day, remove_day
+from bot.activity import remove_day
+from bot.answers import credit
 from bot.audit import audit
 from bot.content import KAGGLE_METRICS
 from bot.errors import UserError
@@ -36,7 +37,7 @@ from bot.models import (
     Workspace,
 )
 from bot.questions import kaggle_spec
-from bot.scores import ALL, add_points, boards_for
+from bot.scores import ALL, boards_for
 from bot.timeutil import local_time_utc
 
 TARGET_BONUS = 10
@@ -175,16 +176,7 @@ async def submit_result(
     )
     session.add(row)
     await session.flush()
-    await add_points(
-        session,
-        workspace_id=workspace.id,
-        member_id=member.id,
-        track=challenge.track,
-        points=points,
-        now=now,
-        workspace_tz=workspace.timezone,
-    )
-    await record_day(session, member, today, "kaggle", now)
+    await credit(session, workspace, member, challenge.track, points, now, "kaggle")
     return row
 
 

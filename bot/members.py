@@ -11,8 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.errors import UserError
 from bot.models import (
     ActivityDay,
+    KaggleSubmission,
     Member,
     PostLedger,
+    Practice,
     Score,
     StudyLog,
     Submission,
@@ -87,7 +89,7 @@ def member_today(member: Member, workspace: Workspace, now: datetime) -> date:
 
 async def forget_member(session: AsyncSession, member: Member) -> None:
     """Delete everything the member owns (the audit log of moderator actions stays)."""
-    for table in (Submission, StudyLog, ActivityDay, Score):
+    for table in (Submission, StudyLog, ActivityDay, Score, Practice, KaggleSubmission):
         await session.exec(delete(table).where(col(table.member_id) == member.id))
     await session.exec(
         delete(PostLedger).where(
