@@ -208,7 +208,8 @@ async def ask(
         in_track = [c for c in pool if c.track == t and c.id not in blocked]
         fresh = [c for c in in_track if c.id not in seen_ids and c.id not in answered]
         if fresh:
-            ch = min(fresh, key=lambda c: _stable(member.id or 0, c.id))
+            # Easier first, so a track opens gently; a stable shuffle within a difficulty.
+            ch = min(fresh, key=lambda c: (c.difficulty, _stable(member.id or 0, c.id)))
             p = await _row(session, member, ch.id) or Practice(
                 workspace_id=member.workspace_id, member_id=member.id, challenge_id=ch.id,
                 asked_at=now,
@@ -319,4 +320,4 @@ async def practice_progress(session: AsyncSession, member: Member) -> dict[str, 
         .where(Practice.member_id == member.id)
         .group_by(col(Challenge.track))
     )
-    return {t: (int(c or 0), int(n or 0)) for t, c, n in rows.all()}
+    return {t: (int(c or 0), int(n or 0)) for t, c, n in rows.all() if n}

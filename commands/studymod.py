@@ -412,16 +412,14 @@ async def review_reject(ctx: Context, args: dict[str, Any]) -> Reply:
         ctx.session, ctx.workspace, args["submission_id"], args["reason"], ctx.actor, ctx.now
     )
     sub, member = done.submission, done.member
-    day = (
-        f" {sub.study_day.isoformat()} no longer counts for their streak."
-        if done.day_dropped
-        else ""
-    )
+    dropped = f" {sub.study_day.isoformat()} no longer counts for "
+    day = f"{dropped}their streak." if done.day_dropped else ""
+    yours = f"{dropped}your streak." if done.day_dropped else ""
     ctx.post(
         Post(
             body=(
                 f"A moderator rejected your Kaggle result #{sub.id} for {done.challenge.title}: "
-                f"{sub.reason}. Its {sub.points} points are removed.{day} You can submit it "
+                f"{sub.reason}. Its {sub.points} points are removed.{yours} You can submit it "
                 f"again: `/study kaggle submit {done.challenge.id} <notebook-url> <score>`."
             ),
             user=member.user_id,
