@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.activity import record_day
+from bot.content import TRACKS
 from bot.errors import UserError
 from bot.generators import Instance
 from bot.members import member_today
@@ -26,13 +27,6 @@ from bot.models import Challenge, Member, Practice, Round, Submission, Workspace
 from bot.questions import attempts_allowed, grade_answer, instance_for
 
 REVIEW_DAYS = (1, 3, 7)  # after a wrong answer; after the 1st and 2nd right reviews
-TRACK_ORDER = (
-    "cs-fundamentals",
-    "probability-statistics",
-    "data-modeling-evaluation",
-    "ml-algorithms-libraries",
-    "software-engineering-systems",
-)
 
 
 def after_wrong(today: date) -> tuple[int, date]:
@@ -120,12 +114,12 @@ async def track_stats(session: AsyncSession, member: Member) -> dict[str, TrackS
     for track, n, right in rounds.all():
         answered[track] += int(n)
         correct[track] += int(right)
-    return {t: TrackStats(answered[t], correct[t]) for t in set(answered) | set(TRACK_ORDER)}
+    return {t: TrackStats(answered[t], correct[t]) for t in set(answered) | set(TRACKS)}
 
 
 def weakest(stats: dict[str, TrackStats]) -> list[str]:
     """Tracks from weakest to strongest: lowest smoothed accuracy, then least practised."""
-    order = {t: i for i, t in enumerate(TRACK_ORDER)}
+    order = {t: i for i, t in enumerate(TRACKS)}
     return sorted(stats, key=lambda t: (stats[t].rate, stats[t].answered, order.get(t, 99)))
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.generators import GENERATORS, Generator, Instance, generate, render, seed_for
-from bot.grading import ATTEMPTS, Tolerance, Verdict, grade, parse_number
+from bot.grading import ATTEMPTS, Tolerance, Verdict, default_points, grade, parse_number
 from bot.messages import Attachment
 from bot.models import Challenge, Member, Workspace
 
@@ -110,7 +110,7 @@ def generator_rows(now: datetime) -> list[Challenge]:
             answer={"generator": gen.id},
             explanation=gen.explanation,
             reference=gen.reference,
-            points={1: 10, 2: 20, 3: 30}[gen.difficulty],
+            points=default_points(gen.difficulty),
             source="bank",
             created_at=now,
         )

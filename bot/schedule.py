@@ -18,7 +18,6 @@ from bot.timeutil import local_time_utc, parse_hhmm, study_day, week_start, zone
 DAILY, LEADERBOARD, REMINDER = "daily", "leaderboard", "reminder"
 KINDS = (DAILY, LEADERBOARD, REMINDER)
 BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=8), timedelta(minutes=30))
-MAX_ATTEMPTS = len(BACKOFF) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +87,6 @@ def member_reminders(member: Member, ws: Workspace, after: datetime) -> Iterator
     return reminder_occurrences(member.id, tz, member.reminder_time, ws.rollover_hour, after)
 
 
-def first(occurrences: Iterator[Occurrence]) -> Occurrence:
-    return next(occurrences)
-
-
 @dataclass(frozen=True, slots=True)
 class Due:
     """What a due schedule entry asks for at `now`."""
@@ -140,8 +135,8 @@ def rearm_floor(created_at: datetime, now: datetime, grace: timedelta) -> dateti
 def rearm_workspace(ws: Workspace, now: datetime, grace: timedelta) -> None:
     """Derive the workspace's next daily and leaderboard due times from its settings."""
     floor = rearm_floor(ws.created_at, now, grace)
-    ws.daily_due_at = first(workspace_daily(ws, floor)).due_at
-    ws.leaderboard_due_at = first(workspace_leaderboard(ws, floor)).due_at
+    ws.daily_due_at = next(workspace_daily(ws, floor)).due_at
+    ws.leaderboard_due_at = next(workspace_leaderboard(ws, floor)).due_at
 
 
 def rearm_member(member: Member, ws: Workspace, now: datetime) -> None:
@@ -149,7 +144,7 @@ def rearm_member(member: Member, ws: Workspace, now: datetime) -> None:
     if member.reminder_time is None:
         member.reminder_due_at = None
     else:
-        member.reminder_due_at = first(member_reminders(member, ws, now)).due_at
+        member.reminder_due_at = next(member_reminders(member, ws, now)).due_at
 
 
 def backoff(attempts: int) -> timedelta | None:
