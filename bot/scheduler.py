@@ -52,7 +52,7 @@ from bot.schedule import (
     resolve,
 )
 from bot.streaks import StreakState, view
-from bot.timeutil import study_day
+from bot.timeutil import local_midnight_utc, study_day
 from bot.weekly import report_post, week_report
 
 log = logging.getLogger(__name__)
@@ -483,7 +483,12 @@ class Scheduler:
                     await self._skip_group(
                         conn, LEADERBOARD, now, due, sa.select(WS.c.id).where(WS.c.id == ws.id)
                     )
-                wanted = [(i, d.post) for i, d in dues.items() if d.post is not None]
+                by_id = {ws.id: ws for ws in rows}
+                wanted = [
+                    (i, d.post)
+                    for i, d in dues.items()
+                    if d.post is not None and not _before(by_id[i], d.post.period)
+                ]
                 won = await self._claim(conn, LEADERBOARD, now, wanted, batch)
                 for ws in rows:
                     assert ws.id is not None
@@ -786,6 +791,12 @@ def reminder_post(user_id: str, streak: int, rollover_hour: int, key: str) -> Po
         kind="reminder",
         key=key,
     )
+
+
+def _before(ws: Workspace, monday: str) -> bool:
+    """Did the reported week end before the group existed? (Nothing to report then.)"""
+    end = date.fromisoformat(monday) + timedelta(days=7)
+    return local_midnight_utc(end, ws.timezone) <= ws.created_at
 
 
 def _aware(value: datetime) -> datetime:

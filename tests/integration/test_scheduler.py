@@ -394,6 +394,7 @@ async def test_two_schedulers_on_one_postgres_database_post_each_item_once() -> 
             while (wake := await scheds[0].next_wakeup()) is not None and wake <= end:
                 clock.set(max(wake, clock.now()))
                 await asyncio.gather(*(s.tick() for s in scheds))
+                scheds.reverse()  # each gets to start first in turn
             keys = [(ws, p.key) for poster in posters for ws, p in poster.sent]
             assert len(keys) == len(set(keys))  # nothing twice
             daily = Counter(ws for ws, key in keys if key and key.startswith("daily:"))
@@ -418,3 +419,11 @@ async def test_new_groups_owe_nothing_from_before_they_existed(db: Database) -> 
     await sched.run_due()
     assert poster.posts == []
     assert await sched.next_wakeup() == datetime(2026, 3, 3, 9, tzinfo=UTC)
+
+
+async def test_no_weekly_leaderboard_for_a_week_before_the_group_existed(db: Database) -> None:
+    # Created Monday 08:00; the 09:00 leaderboard would report the week before: none is posted.
+    h, poster = await clocked(db, datetime(2026, 3, 2, 8, tzinfo=UTC))
+    await scheduler_for(h).run_until(h.clock, datetime(2026, 3, 9, 12, tzinfo=UTC))
+    boards = [p.key for p in poster.posts if p.kind == "leaderboard"]
+    assert boards == ["leaderboard:2026-03-02"]  # the group's first week, a week later
