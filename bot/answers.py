@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.activity import record_day
 from bot.errors import UserError
+from bot.generators import Instance
 from bot.grading import award
 from bot.members import member_today
 from bot.models import Challenge, Member, Round, StudyLog, Submission, Workspace
@@ -99,6 +100,7 @@ class SubmitResult:
     points: int
     status: RoundStatus
     new_study_day: bool
+    instance: Instance | None  # the member's own, for a generated challenge
 
 
 async def submit(
@@ -144,7 +146,9 @@ async def submit(
     if after.finished and not after.solved:
         # Got it wrong: it comes back for review in practice tomorrow.
         await schedule_review(session, member, challenge, member_today(member, workspace, now), now)
-    return SubmitResult(rnd, challenge, verdict.correct, attempt_no, points, after, new_day)
+    return SubmitResult(
+        rnd, challenge, verdict.correct, attempt_no, points, after, new_day, instance
+    )
 
 
 async def log_study(

@@ -118,7 +118,7 @@ async def submit_answer(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
     result = await submit(ctx.session, ctx.workspace, member, args["answer"], ctx.now)
     status, challenge = result.status, result.challenge
-    reveal = reveal_text(challenge, instance_for(challenge, ctx.workspace, member))
+    reveal = reveal_text(challenge, result.instance)
     if result.correct:
         bonus = f" (first-try bonus +{FIRST_ATTEMPT_BONUS})" if result.attempt_no == 1 else ""
         streak = streak_line(view(state_of(member), ctx.today(member)))
