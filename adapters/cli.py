@@ -12,14 +12,15 @@ from typing import Annotated, TypeVar
 
 import typer
 
-from bot.app import Core
-from bot.clock import Clock, SimulatedClock, SystemClock
-from bot.content import TRACKS, load_bank
-from bot.db import Database
-from bot.errors import ConfigError, UserError
-from bot.generators import GENERATORS
+from bot.catalog.bank import load_bank
+from bot.catalog.generators import GENERATORS
+from bot.core import Core
+from bot.edge.clock import Clock, SimulatedClock, SystemClock
+from bot.edge.errors import ConfigError, UserError
+from bot.rules.timeutil import parse_instant
+from bot.rules.tracks import TRACKS
 from bot.settings import Settings, configure_logging, load_settings
-from bot.timeutil import parse_instant
+from bot.store.db import Database
 
 app = typer.Typer(help="studybot: a study-group bot for future ML engineers.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
@@ -230,10 +231,10 @@ def show(
     """Render one challenge as a member sees it (a generator: the instance for --seed)."""
     from datetime import UTC, datetime
 
-    from bot.generators import generate
-    from bot.kaggle import task_text
-    from bot.questions import generator_rows, personal_question
-    from bot.rounds import challenge_text, reveal_text, title_tail
+    from bot.catalog.generators import generate
+    from bot.catalog.questions import generator_rows, personal_question
+    from bot.catalog.texts import challenge_text, reveal_text, title_tail
+    from bot.services.kaggle import task_text
 
     settings = settings_or_exit()
     bank = load_bank(path or settings.content_dir)

@@ -20,16 +20,16 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.app import Core
-from bot.clock import Clock, SimulatedClock
-from bot.errors import UserError
-from bot.invocation import Invocation
-from bot.members import ensure_workspace
-from bot.messages import Post, Reply, post_text, reply_text
-from bot.models import ConsoleState
-from bot.schedule import rearm_workspace
-from bot.scheduler_service import SchedulerService
-from bot.timeutil import iso, parse_duration
+from bot.core import Core
+from bot.edge.clock import Clock, SimulatedClock
+from bot.edge.errors import UserError
+from bot.edge.invocation import Invocation
+from bot.edge.messages import Post, Reply, post_text, reply_text
+from bot.rules.schedule import rearm_workspace
+from bot.rules.timeutil import iso, parse_duration
+from bot.scheduling.service import SchedulerService
+from bot.services.members import ensure_workspace
+from bot.store.models import ConsoleState
 from commands import build_registry
 from commands.dispatcher import Dispatcher, RateLimiter
 

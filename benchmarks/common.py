@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.db import Database
+from bot.store.db import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@
 A file migrated with the real schema is bulk-loaded with the stdlib sqlite3 module: one
 workspace, members, a few dozen challenges, one round per day over 4 weeks, accepted
 submissions, and the score rows the app maintains incrementally (built here with
-INSERT ... SELECT ... GROUP BY from the submissions). Then `bot.scores.leaderboard` is timed
+INSERT ... SELECT ... GROUP BY from the submissions). Then
+`bot.services.scores.leaderboard` is timed
 through the app's own engine, one unit of work per call, next to the naive query.
 """
 
@@ -33,10 +34,10 @@ from benchmarks.common import (
     scratch_dir,
     sqlite_url,
 )
-from bot.content import TRACKS
-from bot.db import Database
-from bot.grading import BASE_POINTS, award
-from bot.scores import Board, boards_for, leaderboard, week_board
+from bot.rules.grading import BASE_POINTS, award
+from bot.rules.tracks import TRACKS
+from bot.services.scores import Board, boards_for, leaderboard, week_board
+from bot.store.db import Database
 
 WORKSPACE_ID = 1
 WEEKS = 4
@@ -223,7 +224,7 @@ def build_scores(conn: sqlite3.Connection) -> int:
 
 
 def check_scores(conn: sqlite3.Connection) -> None:
-    """SQL's week boards agree with bot.scores.boards_for, and no points are lost."""
+    """SQL's week boards agree with bot.services.scores.boards_for, and no points are lost."""
     sample = conn.execute(
         f"SELECT s.created_at, {WEEK_EXPR} FROM submission AS s WHERE s.id % 997 = 1"
     ).fetchall()

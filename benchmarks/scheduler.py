@@ -27,13 +27,13 @@ from benchmarks.common import (
     sqlite_timestamp,
     sqlite_url,
 )
-from bot.clock import SimulatedClock
-from bot.content import load_bank, sync_bank
-from bot.db import Database
-from bot.messages import Post
-from bot.models import Workspace
-from bot.scheduler import Scheduler
+from bot.catalog.bank import load_bank, sync_bank
+from bot.edge.clock import SimulatedClock
+from bot.edge.messages import Post
+from bot.scheduling.scheduler import Scheduler
 from bot.settings import DEFAULT_CONTENT_DIR
+from bot.store.db import Database
+from bot.store.models import Workspace
 
 DUE = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # a Tuesday: daily posts only
 GRACE = timedelta(hours=6)
@@ -148,11 +148,11 @@ async def one_tick(path: Path) -> tuple[float, int, int]:
 MEMORY_CHILD = """
 import asyncio, json, resource, sys
 from datetime import UTC, datetime
-from bot.clock import SimulatedClock
-from bot.db import Database
-from bot.election import FileElection
-from bot.scheduler import Scheduler
-from bot.scheduler_service import SchedulerService
+from bot.edge.clock import SimulatedClock
+from bot.store.db import Database
+from bot.scheduling.election import FileElection
+from bot.scheduling.scheduler import Scheduler
+from bot.scheduling.service import SchedulerService
 from benchmarks.scheduler import DUE, GRACE, RecordingPoster
 
 def hwm_kb():

@@ -1,6 +1,6 @@
 """(a) Accepted submissions per second: the core service against raw sqlite3 writes.
 
-Service: one unit of work per submission (load workspace and member, `bot.answers.submit`:
+Service: one unit of work per submission (load workspace and member, `bot.services.answers.submit`:
 grade, insert the submission, 4 score upserts, activity day and streak), on a migrated file.
 Baseline: the same rows written with the stdlib sqlite3 module to a separate migrated file,
 one BEGIN/COMMIT per submission, same PRAGMAs. Optional extra: the whole dispatcher path.
@@ -30,15 +30,15 @@ from benchmarks.common import (
     sqlite_timestamp,
     sqlite_url,
 )
-from bot.answers import submit
-from bot.db import Database
-from bot.grading import award
-from bot.invocation import Invocation
-from bot.members import ensure_workspace, get_member, get_workspace
-from bot.messages import Post
-from bot.models import Challenge, Member
-from bot.rounds import start_round
-from bot.scores import boards_for
+from bot.edge.invocation import Invocation
+from bot.edge.messages import Post
+from bot.rules.grading import award
+from bot.services.answers import submit
+from bot.services.members import ensure_workspace, get_member, get_workspace
+from bot.services.rounds import start_round
+from bot.services.scores import boards_for
+from bot.store.db import Database
+from bot.store.models import Challenge, Member
 from commands import build_registry
 from commands.dispatcher import Dispatcher
 
@@ -385,8 +385,8 @@ async def anatomy(db: Database, user: str, at: datetime) -> None:
 
 def _core_statements() -> dict[str, sa.Executable]:
     """The submission's 8 statements as prebuilt Core constructs (no ORM objects)."""
-    from bot.models import ActivityDay, Round, Submission, Workspace
-    from bot.scores import _upsert
+    from bot.services.scores import _upsert
+    from bot.store.models import ActivityDay, Round, Submission, Workspace
 
     w, m = Workspace.__table__, Member.__table__  # type: ignore[attr-defined]
     r, c = Round.__table__, Challenge.__table__  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.errors import ConfigError
+from bot.edge.errors import ConfigError
 
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
@@ -46,7 +46,9 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
-        from bot.db import async_url  # local: keeps settings importable without SQLAlchemy set-up
+        from bot.store.db import (
+            async_url,  # local: keeps settings importable without SQLAlchemy set-up
+        )
 
         async_url(value)
         return value
@@ -54,8 +56,8 @@ class Settings(BaseSettings):
     @field_validator("console_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from bot.errors import UserError
-        from bot.timeutil import canonical_timezone
+        from bot.edge.errors import UserError
+        from bot.rules.timeutil import canonical_timezone
 
         try:
             return canonical_timezone(value)

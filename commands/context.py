@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.errors import NotAMemberError
-from bot.invocation import Invocation
-from bot.members import member_today
-from bot.messages import Outbox, Post
-from bot.models import Member, Workspace
-from bot.schedule import rearm_member, rearm_workspace
+from bot.edge.errors import NotAMemberError
+from bot.edge.invocation import Invocation
+from bot.edge.messages import Outbox, Post
+from bot.rules.schedule import rearm_member, rearm_workspace
+from bot.services.members import member_today
+from bot.store.models import Member, Workspace
 from commands.registry import Registry
 
 DEFAULT_GRACE = timedelta(hours=6)

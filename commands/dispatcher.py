@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
-from bot.db import Database
-from bot.errors import UserError
-from bot.invocation import Invocation
-from bot.members import ensure_workspace, get_member
-from bot.messages import Attachment, Choice, Field, Outbox, Post, Reply
-from bot.models import ProcessedEvent
-from bot.ports import Poster
+from bot.edge.errors import UserError
+from bot.edge.invocation import Invocation
+from bot.edge.messages import Attachment, Choice, Field, Outbox, Post, Reply
+from bot.edge.ports import Poster
+from bot.services.members import ensure_workspace, get_member
+from bot.store.db import Database
+from bot.store.models import ProcessedEvent
 from commands.context import DEFAULT_GRACE, Context
 from commands.registry import Registry, parse_args, parse_line, parse_options
 

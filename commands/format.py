@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.streaks import StreakView
+from bot.rules.streaks import StreakView
 
 
 def streak_line(v: StreakView) -> str:

@@ -6,15 +6,16 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.activity import state_of
-from bot.content import TRACKS
-from bot.kaggle import TARGET_BONUS, accepted_for, submit_result, task_of, task_text
-from bot.messages import Reply
-from bot.models import Challenge
-from bot.practice import answer, ask
-from bot.questions import attempts_allowed, personal_question
-from bot.rounds import TRACK_NAMES, challenge_text, get_challenge, reveal_text, stars
-from bot.streaks import view
+from bot.catalog.questions import attempts_allowed, personal_question
+from bot.catalog.texts import challenge_text, reveal_text, stars
+from bot.edge.messages import Reply
+from bot.rules.streaks import view
+from bot.rules.tracks import TRACK_NAMES, TRACKS
+from bot.services.activity import state_of
+from bot.services.kaggle import TARGET_BONUS, accepted_for, submit_result, task_of, task_text
+from bot.services.practice import answer, ask
+from bot.services.rounds import get_challenge
+from bot.store.models import Challenge
 from commands.context import Context
 from commands.format import plural, streak_line
 from commands.registry import CommandSpec, Kind, Param

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from bot.errors import UserError
-from bot.timeutil import canonical_timezone, parse_date, parse_hhmm
+from bot.edge.errors import UserError
+from bot.rules.timeutil import canonical_timezone, parse_date, parse_hhmm
 
 if TYPE_CHECKING:
     from commands.context import Context
 
-from bot.messages import Reply
+from bot.edge.messages import Reply
 
 
 class Kind(Enum):

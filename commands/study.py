@@ -8,14 +8,21 @@ from typing import Any
 from sqlalchemy import case, func
 from sqlmodel import col, select
 
-from bot.activity import activity_days, state_of
-from bot.answers import log_study, round_status, submit
-from bot.content import TRACKS
-from bot.errors import UserError
-from bot.grading import FIRST_ATTEMPT_BONUS
-from bot.members import forget_member, member_timezone, resolve_member
-from bot.messages import Attachment, Choice, Field, Post, Reply
-from bot.models import (
+from bot.catalog.questions import instance_for, personal_question
+from bot.catalog.texts import challenge_text, reveal_text, round_title
+from bot.edge.errors import UserError
+from bot.edge.messages import Attachment, Choice, Field, Post, Reply
+from bot.rules.grading import FIRST_ATTEMPT_BONUS
+from bot.rules.streaks import view
+from bot.rules.timeutil import format_hhmm, iso, local_week_start, parse_hhmm
+from bot.rules.tracks import TRACK_NAMES, TRACKS
+from bot.services.activity import activity_days, state_of
+from bot.services.answers import log_study, round_status, submit
+from bot.services.members import forget_member, member_timezone, resolve_member
+from bot.services.practice import practice_progress, reviews_due
+from bot.services.rounds import last_closed_round, open_round_with_challenge
+from bot.services.scores import ALL, leaderboard, member_points, week_board
+from bot.store.models import (
     Challenge,
     KaggleSubmission,
     Member,
@@ -25,19 +32,6 @@ from bot.models import (
     StudyLog,
     Submission,
 )
-from bot.practice import practice_progress, reviews_due
-from bot.questions import instance_for, personal_question
-from bot.rounds import (
-    TRACK_NAMES,
-    challenge_text,
-    last_closed_round,
-    open_round_with_challenge,
-    reveal_text,
-    round_title,
-)
-from bot.scores import ALL, leaderboard, member_points, week_board
-from bot.streaks import view
-from bot.timeutil import format_hhmm, iso, local_week_start, parse_hhmm
 from commands.context import Context
 from commands.format import minutes_text, plural, streak_line
 from commands.registry import CommandSpec, Kind, Param

@@ -10,38 +10,12 @@ from pydantic import ValidationError
 from sqlalchemy import case, func
 from sqlmodel import col, select
 
-from bot.activity import record_day, state_of
-from bot.audit import audit
-from bot.content import TRACKS, ChallengeSpec
-from bot.errors import UserError
-from bot.kaggle import recent as recent_kaggle
-from bot.kaggle import reject as reject_kaggle
-from bot.members import member_today, resolve_member
-from bot.messages import Field, Post, Reply
-from bot.models import (
-    ActivityDay,
-    Challenge,
-    Member,
-    PostLedger,
-    Round,
-    StudyLog,
-    Submission,
-)
-from bot.rounds import (
-    TRACK_NAMES,
-    free_challenge_id,
-    local_date,
-    round_post,
-    schedule_round,
-    stars,
-    start_round,
-    upcoming,
-    visible,
-)
-from bot.rounds import cancel_round as cancel_round_service
-from bot.scheduler import ledger_counts
-from bot.streaks import view
-from bot.timeutil import (
+from bot.catalog.schema import ChallengeSpec
+from bot.catalog.texts import stars
+from bot.edge.errors import UserError
+from bot.edge.messages import Field, Post, Reply
+from bot.rules.streaks import view
+from bot.rules.timeutil import (
     WEEKDAYS,
     canonical_timezone,
     format_hhmm,
@@ -51,6 +25,32 @@ from bot.timeutil import (
     parse_hhmm,
     parse_weekday,
     zone,
+)
+from bot.rules.tracks import TRACK_NAMES, TRACKS
+from bot.scheduling.scheduler import ledger_counts
+from bot.services.activity import record_day, state_of
+from bot.services.kaggle import recent as recent_kaggle
+from bot.services.kaggle import reject as reject_kaggle
+from bot.services.members import member_today, resolve_member
+from bot.services.rounds import cancel_round as cancel_round_service
+from bot.services.rounds import (
+    free_challenge_id,
+    local_date,
+    round_post,
+    schedule_round,
+    start_round,
+    upcoming,
+    visible,
+)
+from bot.store.audit import audit
+from bot.store.models import (
+    ActivityDay,
+    Challenge,
+    Member,
+    PostLedger,
+    Round,
+    StudyLog,
+    Submission,
 )
 from commands.context import Context
 from commands.format import minutes_text, streak_line

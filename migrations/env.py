@@ -1,4 +1,4 @@
-"""Alembic environment. studybot runs migrations through `bot.db.Database`, which passes the
+"""Alembic environment. studybot runs migrations through `bot.store.db.Database`, which passes the
 connection in (so they run inside the app's event loop and, on PostgreSQL, its advisory lock)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401  (registers the tables)
-from bot.db import include_object
+import bot.store.models  # noqa: F401  (registers the tables)
+from bot.store.db import include_object
 
 target_metadata = SQLModel.metadata
 

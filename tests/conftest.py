@@ -16,11 +16,11 @@ from urllib.parse import urlparse
 import pytest
 import sqlalchemy as sa
 
-from bot.clock import SimulatedClock
-from bot.content import load_bank, sync_bank
-from bot.db import Database
-from bot.invocation import Invocation
-from bot.messages import Post, Reply
+from bot.catalog.bank import load_bank, sync_bank
+from bot.edge.clock import SimulatedClock
+from bot.edge.invocation import Invocation
+from bot.edge.messages import Post, Reply
+from bot.store.db import Database
 from commands import build_registry
 from commands.dispatcher import Dispatcher, Outcome
 
@@ -140,7 +140,7 @@ class Harness:
         """Run a command that must succeed; return its text."""
         reply = await self.run(user, line)
         assert not reply.error, f"{line!r} failed: {reply.body}"
-        from bot.messages import reply_text
+        from bot.edge.messages import reply_text
 
         return reply_text(reply)
 

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from adapters.console import ConsoleSession, Printer
-from bot.app import Core
-from bot.clock import SimulatedClock
+from bot.core import Core
+from bot.edge.clock import SimulatedClock
+from bot.rules.timeutil import parse_instant
 from bot.settings import load_settings
-from bot.timeutil import parse_instant
 from tests.conftest import FIXTURE_CONTENT
 from tests.e2e.scenario import START, STREAKS, build
 
@@ -58,7 +58,7 @@ def replies(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def scenario_output(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     lines, _ = build()
-    db = tmp_path_factory.mktemp("scenario") / "bot.db"
+    db = tmp_path_factory.mktemp("scenario") / "bot.store.db"
     proc = run_cli(db, lines, "--json", "--start", START)
     assert proc.returncode == 0, proc.stderr
     return records(proc.stdout)

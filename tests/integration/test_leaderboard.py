@@ -2,10 +2,10 @@
 
 from datetime import timedelta
 
-from bot.db import Database
-from bot.members import ensure_workspace
-from bot.models import Member
-from bot.scores import ALL, add_points, leaderboard, week_board
+from bot.services.members import ensure_workspace
+from bot.services.scores import ALL, add_points, leaderboard, week_board
+from bot.store.db import Database
+from bot.store.models import Member
 from tests.conftest import START, Harness
 
 

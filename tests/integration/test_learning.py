@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.db import Database
-from bot.generators import generate, seed_for
-from bot.models import ActivityDay, Challenge, KaggleSubmission, Member, Practice, Score
+from bot.catalog.generators import generate, seed_for
+from bot.store.db import Database
+from bot.store.models import ActivityDay, Challenge, KaggleSubmission, Member, Practice, Score
 from tests.conftest import Harness, row_counts
 
 PUZZLE = "puzzle-count-inversions"  # answers differ between members
@@ -192,7 +192,7 @@ async def test_practice_bad_input_changes_nothing(harness: Harness) -> None:
 
 async def kaggle_task(db: Database) -> str:
     """Add one Kaggle task to the fixture bank (it has none)."""
-    from bot.content import ChallengeSpec
+    from bot.catalog.schema import ChallengeSpec
 
     spec = ChallengeSpec.model_validate(
         {
@@ -314,13 +314,13 @@ async def test_kaggle_tasks_are_never_auto_picked(harness: Harness) -> None:
     h = harness
     task = await kaggle_task(h.db)
     async with h.db.unit_of_work() as s:
-        from bot.content import order_bank
+        from bot.catalog.sequence import order_bank
 
         await order_bank(s)
     for _ in range(40):
         await h.ok("mod", "/studymod challenge post-now")
     async with h.db.unit_of_work() as s:
-        from bot.models import Round
+        from bot.store.models import Round
 
         picked = set((await s.exec(select(Round.challenge_id))).all())
     assert len(picked) == 35  # the fixture bank and the generators, every one once

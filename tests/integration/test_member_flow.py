@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlmodel import col, select
 
-from bot.models import Member, Round, Submission
+from bot.store.models import Member, Round, Submission
 from tests.conftest import Harness, row_counts
 
 
@@ -259,7 +259,7 @@ async def test_schedule_wins_over_auto_pick_and_cancel(harness: Harness) -> None
 
 
 async def test_auto_pick_rotates_tracks_and_never_repeats_until_used_up(harness: Harness) -> None:
-    from bot.models import Challenge
+    from bot.store.models import Challenge
 
     h = harness
     async with h.db.unit_of_work() as s:  # the fixture bank's 7 challenges and the generators
@@ -311,7 +311,7 @@ async def test_custom_challenge_add_then_post(harness: Harness) -> None:
 
 
 async def test_streak_repair_adds_the_day_and_audits(harness: Harness) -> None:
-    from bot.models import AuditLog
+    from bot.store.models import AuditLog
 
     h = harness
     await h.ok("alice", "/study join UTC")
@@ -387,7 +387,7 @@ async def test_rate_limited_commands_write_nothing(db) -> None:  # type: ignore[
 
 async def test_daily_study_at_the_same_local_time_across_dst_keeps_the_streak(db) -> None:  # type: ignore[no-untyped-def]
     """23:30 every evening in New York across the 2026-03-08 change: 7 days, a 7-day streak."""
-    from bot.timeutil import local_time_utc
+    from bot.rules.timeutil import local_time_utc
     from tests.conftest import make_harness
 
     first = local_time_utc(date(2026, 3, 5), time(23, 30), "America/New_York")
@@ -403,7 +403,7 @@ async def test_daily_study_at_the_same_local_time_across_dst_keeps_the_streak(db
 
 async def test_structured_options_parse_like_text(harness: Harness) -> None:
     """Platforms with typed parameters pass options by name; they parse and fail the same way."""
-    from bot.invocation import Invocation
+    from bot.edge.invocation import Invocation
 
     h = harness
 

@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from bot.db import Database, include_object
+from bot.store.db import Database, include_object
 from tests.conftest import PG_URL, postgres_schema
 
 

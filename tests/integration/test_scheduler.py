@@ -14,14 +14,14 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot.clock import SimulatedClock
-from bot.content import load_bank, sync_bank
-from bot.db import Database
-from bot.election import FileElection, PostgresElection
-from bot.messages import Post
-from bot.models import PostLedger, Round, Score
-from bot.scheduler import Claim, Scheduler, TickReport
-from bot.scheduler_service import SLACK, SchedulerService
+from bot.catalog.bank import load_bank, sync_bank
+from bot.edge.clock import SimulatedClock
+from bot.edge.messages import Post
+from bot.scheduling.election import FileElection, PostgresElection
+from bot.scheduling.scheduler import Claim, Scheduler, TickReport
+from bot.scheduling.service import SLACK, SchedulerService
+from bot.store.db import Database
+from bot.store.models import PostLedger, Round, Score
 from commands import build_registry
 from commands.dispatcher import Dispatcher
 from tests.conftest import (
@@ -251,7 +251,7 @@ async def test_a_failing_platform_is_retried_with_backoff_then_recovers(
     sched = scheduler_for(h)
     poster.fail = True
     h.clock.set(datetime(2026, 3, 3, 9, tzinfo=UTC))
-    with caplog.at_level(logging.WARNING, logger="bot.scheduler"):
+    with caplog.at_level(logging.WARNING, logger="bot.scheduling.scheduler"):
         report = await sched.run_due()
     assert report.retrying == 1
     assert "retrying in 0:00:30" in caplog.text
@@ -272,7 +272,7 @@ async def test_a_platform_that_never_recovers_is_recorded_as_failed(
     h, poster = await clocked(db)
     sched = scheduler_for(h)
     poster.fail = True
-    with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+    with caplog.at_level(logging.ERROR, logger="bot.scheduling.scheduler"):
         await sched.run_until(h.clock, datetime(2026, 3, 3, 12, tzinfo=UTC))
     row = (await ledger(h.db))[0]
     assert (row.status, row.attempts) == ("failed", 5)

@@ -7,10 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from bot.activity import activity_days, state_of
-from bot.db import Database
-from bot.models import Member
-from bot.streaks import recompute
+from bot.rules.streaks import recompute
+from bot.services.activity import activity_days, state_of
+from bot.store.db import Database
+from bot.store.models import Member
 from tests.conftest import make_harness
 
 ZONES = [

@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 import scipy.stats as stats
 
-from bot.content import TRACKS, ChallengeSpec, load_bank
-from bot.generators import GENERATORS
-from bot.grading import Tolerance, grade, parse_number
+from bot.catalog.bank import load_bank
+from bot.catalog.generators import GENERATORS
+from bot.catalog.schema import ChallengeSpec
+from bot.rules.grading import Tolerance, grade, parse_number
+from bot.rules.tracks import TRACKS
 
 ROOT = Path(__file__).resolve().parents[2] / "content"
 BANK = load_bank(ROOT)
@@ -129,7 +131,7 @@ def test_kaggle_tasks_are_validated(change: dict[str, object], message: str) -> 
 
 
 def test_every_kaggle_task_names_a_real_metric_and_a_reachable_target() -> None:
-    from bot.content import KAGGLE_METRICS
+    from bot.catalog.schema import KAGGLE_METRICS
 
     tasks = [c for c in BANK.challenges if c.kind == "kaggle"]
     assert len(tasks) >= 25

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 
-from bot.invocation import Invocation
-from bot.messages import Attachment, Choice, Field, Reply
+from bot.edge.invocation import Invocation
+from bot.edge.messages import Attachment, Choice, Field, Reply
 from commands.dispatcher import RateLimiter, reply_from_dict, reply_to_dict
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)

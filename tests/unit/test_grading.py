@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.errors import UserError
-from bot.grading import (
+from bot.edge.errors import UserError
+from bot.rules.grading import (
     Tolerance,
     award,
     default_points,

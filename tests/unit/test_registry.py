@@ -1,6 +1,6 @@
 import pytest
 
-from bot.errors import UserError
+from bot.edge.errors import UserError
 from commands import build_registry
 from commands.registry import Kind, Param, parse_args, parse_line, tokenize
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.schedule import (
+from bot.rules.schedule import (
     backoff,
     daily_occurrences,
     leaderboard_occurrences,

@@ -1,8 +1,8 @@
 import pytest
 
-from bot.db import async_url
-from bot.errors import ConfigError
+from bot.edge.errors import ConfigError
 from bot.settings import load_settings
+from bot.store.db import async_url
 
 
 def test_urls_get_the_async_driver() -> None:

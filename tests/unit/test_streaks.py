@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.streaks import MAX_FREEZES, StreakState, apply_day, recompute, view
+from bot.rules.streaks import MAX_FREEZES, StreakState, apply_day, recompute, view
 
 D0 = date(2026, 3, 1)
 

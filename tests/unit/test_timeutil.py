@@ -2,8 +2,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.errors import UserError
-from bot.timeutil import (
+from bot.edge.errors import UserError
+from bot.rules.timeutil import (
     canonical_timezone,
     local_time_utc,
     local_week_start,

@@ -1,0 +1,77 @@
+"""How a challenge reads in chat: question, options, answer, reveal, titles, the round post."""
+
+from __future__ import annotations
+
+from bot.catalog.generators.base import Instance
+from bot.catalog.questions import attempts_allowed, generator_id
+from bot.rules.grading import FIRST_ATTEMPT_BONUS, LETTERS, Tolerance
+from bot.rules.tracks import TRACK_NAMES
+from bot.store.models import Challenge, Round
+
+
+def stars(difficulty: int) -> str:
+    return "★" * difficulty + "☆" * (3 - difficulty)
+
+
+def options_text(challenge: Challenge) -> str:
+    return "\n".join(f"{LETTERS[i]}) {o}" for i, o in enumerate(challenge.options or []))
+
+
+def answer_text(challenge: Challenge, instance: Instance | None = None) -> str:
+    """The correct answer as a member should read it (theirs, for a generated challenge)."""
+    spec = challenge.answer
+    if instance is not None:
+        given = instance.tolerance
+        exact = given is None or Tolerance.parse(given).value == 0
+        return instance.answer if exact else f"{instance.answer} (± {given})"
+    if generator_id(challenge) is not None:
+        return "each member had their own input, and so their own answer"
+    if challenge.kind == "mcq":
+        idx = int(spec["option"])
+        return f"{LETTERS[idx]}) {(challenge.options or [])[idx]}"
+    if challenge.kind == "numeric":
+        tol = Tolerance(float(spec["tolerance"]), bool(spec["relative"]))
+        shown = f"{float(spec['value']):g}"
+        return shown if tol.relative and tol.value <= 1e-6 else f"{shown} ({tol.render()})"
+    accepted = list(spec.get("accepted") or ["—"])
+    extra = f" (also accepted: {', '.join(accepted[1:])})" if len(accepted) > 1 else ""
+    return f"{accepted[0]}{extra}"
+
+
+def reveal_text(challenge: Challenge, instance: Instance | None = None) -> str:
+    ref = f"\nReference: {challenge.reference}" if challenge.reference else ""
+    return f"Answer: {answer_text(challenge, instance)}\n{challenge.explanation.strip()}{ref}"
+
+
+def challenge_text(
+    challenge: Challenge, personal: str | None = None, command: str = "/study submit"
+) -> str:
+    """The question as members see it: prompt (or their personal one), options, how to answer,
+    what it is worth."""
+    parts = [personal.strip() if personal else challenge.prompt.strip()]
+    if challenge.kind == "mcq":
+        parts.append(options_text(challenge))
+    attempts = attempts_allowed(challenge)
+    how = "one letter or the option's text" if challenge.kind == "mcq" else "your answer"
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    parts.append(
+        f"Answer with `{command} <{how}>` ({tries}). "
+        f"Worth {challenge.points} points, +{FIRST_ATTEMPT_BONUS} on the first try."
+        if command == "/study submit"
+        else f"Answer with `{command} <{how}>` ({tries})."
+    )
+    return "\n\n".join(parts)
+
+
+def title_for(round_id: int, challenge: Challenge) -> str:
+    return f"Round #{round_id}{title_tail(challenge)}"
+
+
+def title_tail(challenge: Challenge) -> str:
+    """What follows the round number in a round's title."""
+    track = TRACK_NAMES.get(challenge.track, challenge.track)
+    return f" · {challenge.title} · {track} · {stars(challenge.difficulty)}"
+
+
+def round_title(rnd: Round, challenge: Challenge) -> str:
+    return title_for(rnd.id or 0, challenge)

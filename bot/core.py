@@ -1,0 +1,51 @@
+"""The core, assembled from Settings: database, content bank, clock. Nothing at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.catalog.bank import Bank, load_bank, sync_bank
+from bot.edge.clock import Clock
+from bot.edge.errors import ConfigError
+from bot.edge.ports import Poster
+from bot.scheduling.election import Election, election_for
+from bot.scheduling.scheduler import Scheduler
+from bot.settings import Settings
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    settings: Settings
+    db: Database
+    clock: Clock
+    bank: Bank
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock) -> Core:
+        return cls(settings, Database.from_url(settings.database_url), clock, Bank())
+
+    async def start(self) -> None:
+        """Migrate, then load, validate and sync the challenge bank."""
+        await self.db.upgrade()
+        self.bank = load_bank(self.settings.content_dir)
+        if self.bank.errors:
+            first = self.bank.errors[0]
+            more = f" (and {len(self.bank.errors) - 1} more; run `studybot content check`)"
+            raise ConfigError(f"content: {first}{more if len(self.bank.errors) > 1 else ''}")
+        async with self.db.unit_of_work() as session:
+            changed = await sync_bank(session, self.bank, self.clock.now())
+        log.info("challenge bank: %d challenges, %d changed", len(self.bank.challenges), changed)
+
+    def scheduler(self, poster: Poster) -> Scheduler:
+        """The scheduled-post sender for this process, through the adapter's Poster."""
+        return Scheduler(self.db, self.clock, poster, grace=self.settings.grace)
+
+    def election(self) -> Election:
+        return election_for(self.db, self.settings.database_url)
+
+    async def stop(self) -> None:
+        await self.db.dispose()

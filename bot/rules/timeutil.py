@@ -1,0 +1,145 @@
+"""Time rules: study days, weeks, and parsing of the time values users type.
+
+Everything is stored in UTC and converted at the edges. A study day is a local calendar date,
+shifted back by the workspace's rollover hour, so 02:00 on Tuesday still counts for Monday.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.edge.errors import UserError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DURATION = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    """The ZoneInfo for an IANA name; raises UserError for an unknown one."""
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ZoneInfoNotFoundError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as exc:
+        raise UserError(
+            f"`{name}` is not a time zone I know. Use an IANA name such as "
+            "`Europe/Berlin`, `America/New_York` or `UTC`."
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def _zone_names_by_lower() -> dict[str, str]:
+    return {n.lower(): n for n in available_timezones()}
+
+
+def canonical_timezone(name: str) -> str:
+    """Validate a timezone name, fixing its case (`europe/berlin` -> `Europe/Berlin`)."""
+    fixed = _zone_names_by_lower().get(name.strip().lower(), name.strip())
+    zone(fixed)
+    return fixed
+
+
+def study_day(instant: datetime, tz: str, rollover_hour: int) -> date:
+    """The study day an instant falls on: local wall-clock time minus the rollover hour."""
+    local = instant.astimezone(zone(tz)).replace(tzinfo=None)
+    return (local - timedelta(hours=rollover_hour)).date()
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week containing `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def local_week_start(instant: datetime, tz: str) -> date:
+    """Monday of the workspace-local calendar week containing `instant` (no rollover shift)."""
+    return week_start(instant.astimezone(zone(tz)).date())
+
+
+def local_midnight_utc(day: date, tz: str) -> datetime:
+    """The UTC instant at which local `day` starts (00:00, or the first valid instant after)."""
+    return local_time_utc(day, time(0, 0), tz)
+
+
+def local_time_utc(day: date, at: time, tz: str) -> datetime:
+    """UTC instant of local wall time `at` on `day`.
+
+    A wall time skipped by a DST jump resolves to the first valid instant after it; a repeated
+    one resolves to its first occurrence.
+    """
+    z = zone(tz)
+    naive = datetime.combine(day, at)
+    candidate = naive.replace(tzinfo=z, fold=0)
+    # Round-trip check: a skipped wall time does not survive UTC -> local.
+    back = candidate.astimezone(UTC).astimezone(z).replace(tzinfo=None)
+    if back != naive:
+        # Skipped: walk forward minute by minute to the first wall time that exists.
+        probe = naive
+        for _ in range(24 * 60):
+            probe += timedelta(minutes=1)
+            cand = probe.replace(tzinfo=z, fold=0)
+            if cand.astimezone(UTC).astimezone(z).replace(tzinfo=None) == probe:
+                return cand.astimezone(UTC)
+    return candidate.astimezone(UTC)
+
+
+def parse_hhmm(text: str) -> time:
+    """`HH:MM` (24-hour) to a time; UserError otherwise."""
+    m = _HHMM.match(text.strip())
+    if not m:
+        raise UserError(f"`{text}` is not a time. Use 24-hour `HH:MM`, e.g. `09:00` or `20:30`.")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def format_hhmm(t: time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+def parse_date(text: str) -> date:
+    """`YYYY-MM-DD` to a date; UserError otherwise."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError(text)
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UserError(f"`{text}` is not a date. Use `YYYY-MM-DD`, e.g. `2026-03-09`.") from exc
+
+
+def parse_weekday(text: str) -> int:
+    """A weekday name or 3-letter abbreviation to 0 (Monday) .. 6 (Sunday)."""
+    t = text.strip().lower()
+    for i, name in enumerate(WEEKDAYS):
+        if t in (name, name[:3]):
+            return i
+    raise UserError(f"`{text}` is not a weekday. Use a name such as `monday` or `sun`.")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`1d`, `3h`, `90m`, `30s` to a timedelta."""
+    m = _DURATION.match(text)
+    if not m:
+        raise UserError(f"`{text}` is not a duration. Use e.g. `1d`, `3h`, `90m`.")
+    n, unit = int(m.group(1)), m.group(2)
+    return {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}.get(
+        unit, timedelta(seconds=n)
+    )
+
+
+def parse_instant(text: str) -> datetime:
+    """ISO 8601 instant; a value without an offset is taken as UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UserError(f"`{text}` is not an ISO 8601 time, e.g. `2026-03-06T00:00:00Z`.") from exc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def iso(instant: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`."""
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")

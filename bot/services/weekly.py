@@ -1,0 +1,131 @@
+"""The weekly leaderboard post: the standings of a finished week, frozen when posted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.edge.messages import Post
+from bot.rules.streaks import view
+from bot.rules.timeutil import local_midnight_utc
+from bot.services.activity import state_of
+from bot.services.members import member_today
+from bot.services.scores import leaderboard, week_board
+from bot.store.models import ActivityDay, Challenge, Member, Round, Submission, Workspace
+
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    rank: int
+    member_id: int
+    name: str
+    points: int
+    streak: int
+
+
+@dataclass(frozen=True, slots=True)
+class Solved:
+    round_id: int
+    challenge_id: str
+    title: str
+    solved: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekReport:
+    monday: date
+    top: list[Line]
+    entrants: int
+    active: int
+    most_solved: Solved | None
+    least_solved: Solved | None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["monday"] = self.monday.isoformat()
+        return data
+
+
+async def week_report(
+    session: AsyncSession, ws: Workspace, monday: date, now: datetime, *, limit: int = 10
+) -> WeekReport:
+    """Top `limit` of the week starting `monday`, active members, most and least solved."""
+    assert ws.id is not None
+    board = await leaderboard(session, ws.id, week_board(monday), limit=limit)
+    ids = [s.member_id for s in board.top]
+    members = {
+        m.id: m for m in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all()
+    }
+    top = []
+    for s in board.top:
+        m = members.get(s.member_id)
+        streak = view(state_of(m), member_today(m, ws, now)).current if m is not None else 0
+        top.append(Line(s.rank, s.member_id, s.display_name, s.points, streak))
+    sunday = monday + timedelta(days=6)
+    active = (
+        await session.exec(
+            select(func.count(func.distinct(ActivityDay.member_id))).where(
+                ActivityDay.workspace_id == ws.id,
+                col(ActivityDay.day) >= monday,
+                col(ActivityDay.day) <= sunday,
+            )
+        )
+    ).one()
+    start = local_midnight_utc(monday, ws.timezone)
+    end = local_midnight_utc(monday + timedelta(days=7), ws.timezone)
+    solved = func.count(col(Submission.id))
+    rows = (
+        await session.exec(
+            select(Round.id, Round.challenge_id, Challenge.title, solved)
+            .join(Challenge, col(Challenge.id) == Round.challenge_id)
+            .outerjoin(Submission, (col(Submission.round_id) == Round.id) & col(Submission.correct))
+            .where(
+                Round.workspace_id == ws.id,
+                col(Round.opens_at) >= start,
+                col(Round.opens_at) < end,
+            )
+            .group_by(col(Round.id), col(Round.challenge_id), col(Challenge.title))
+            .order_by(col(Round.id))
+        )
+    ).all()
+    rounds = [Solved(int(r[0] or 0), r[1], r[2], int(r[3])) for r in rows]
+    most = max(rounds, key=lambda r: r.solved, default=None)  # ties: the earlier round
+    least = min(rounds, key=lambda r: r.solved, default=None)
+    if most is not None and least is not None and most.round_id == least.round_id:
+        least = None  # one round only: "least solved" would say nothing new
+    return WeekReport(monday, top, board.entrants, int(active), most, least)
+
+
+def report_post(ws: Workspace, report: WeekReport, key: str | None = None) -> Post:
+    sunday = report.monday + timedelta(days=6)
+    title = (
+        f"Weekly leaderboard · {report.monday.strftime('%d %b')} – {sunday.strftime('%d %b %Y')}"
+    )
+    lines = []
+    for line in report.top:
+        streak = f" · {line.streak}-day streak" if line.streak else ""
+        lines.append(
+            f"{MEDALS.get(line.rank, f'{line.rank}.')} {line.name} — {line.points} pts{streak}"
+        )
+    if not lines:
+        lines.append("Nobody scored this week. A fresh week is open: `/study today`.")
+    elif report.entrants > len(report.top):
+        lines.append(f"…and {report.entrants - len(report.top)} more with points.")
+    lines.append("")
+    lines.append(f"Active members: {report.active}")
+    if report.most_solved is not None:
+        r = report.most_solved
+        lines.append(f"Most solved: #{r.round_id} {r.title} ({r.solved} solved)")
+    if report.least_solved is not None:
+        r = report.least_solved
+        lines.append(f"Least solved: #{r.round_id} {r.title} ({r.solved} solved)")
+    return Post(
+        body="\n".join(lines), channel=ws.post_channel, title=title, kind="leaderboard", key=key
+    )
