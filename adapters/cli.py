@@ -207,6 +207,10 @@ def check(
     typer.echo(
         f"{'all':<{width}}  {puzzles:>7}  {len(GENERATORS) - puzzles:>7}  {len(GENERATORS):>7}"
     )
+    typer.echo("\nmcqs whose right option is strictly the longest (at most 35 % per track):")
+    for track, (hits, mcqs) in bank.longest_option_share().items():
+        share = f"{100 * hits / mcqs:.0f} %" if mcqs else "-"
+        typer.echo(f"{track:<{width}}  {hits:>3} of {mcqs:<3}  {share:>5}")
     for err in bank.errors:
         typer.echo(f"error: {err}", err=True)
     if bank.errors:

@@ -17,7 +17,7 @@ from bot.catalog.generators import GENERATORS
 from bot.catalog.questions import generator_rows
 from bot.catalog.schema import ChallengeSpec
 from bot.catalog.sequence import order_bank
-from bot.rules.grading import normalise_text
+from bot.rules.grading import LETTERS, normalise_text
 from bot.rules.tracks import TRACKS
 from bot.store.models import Challenge
 
@@ -39,6 +39,20 @@ class Bank:
         out: dict[str, Counter[str]] = {t: Counter() for t in TRACKS}
         for c in self.challenges:
             out[c.track][c.kind] += 1
+        return out
+
+    def longest_option_share(self) -> dict[str, tuple[int, int]]:
+        """Per track: (mcqs whose right option is strictly the longest, mcqs). A test-wise
+        member who picks the longest option should do no better than chance."""
+        out: dict[str, tuple[int, int]] = dict.fromkeys(TRACKS, (0, 0))
+        for c in self.challenges:
+            if c.kind != "mcq" or not c.options or not isinstance(c.answer, str):
+                continue
+            right = LETTERS.index(c.answer.upper())
+            size = len(c.options[right])
+            longest = all(size > len(o) for i, o in enumerate(c.options) if i != right)
+            hits, total = out[c.track]
+            out[c.track] = (hits + longest, total + 1)
         return out
 
 

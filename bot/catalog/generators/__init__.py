@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 
+from bot.catalog.generators import data_modeling, math_foundations, ml_algorithms, software_systems
 from bot.catalog.generators.base import Generator, Instance
 from bot.catalog.generators.numeric import NUMERIC
 from bot.catalog.generators.puzzles import PUZZLES
@@ -53,7 +54,14 @@ def _registry(generators: tuple[Generator, ...]) -> dict[str, Generator]:
     return out
 
 
-GENERATORS: dict[str, Generator] = _registry(PUZZLES + NUMERIC)
+GENERATORS: dict[str, Generator] = _registry(
+    PUZZLES
+    + NUMERIC
+    + math_foundations.GENERATORS
+    + data_modeling.GENERATORS
+    + ml_algorithms.GENERATORS
+    + software_systems.GENERATORS
+)
 
 
 def seed_for(challenge_id: str, member_key: str) -> int:

@@ -1,0 +1,7 @@
+"""Generators for the `math-foundations` track."""
+
+from __future__ import annotations
+
+from bot.catalog.generators.base import Generator
+
+GENERATORS: tuple[Generator, ...] = ()

@@ -1,0 +1,7 @@
+"""Generators for the `ml-algorithms-libraries` track."""
+
+from __future__ import annotations
+
+from bot.catalog.generators.base import Generator
+
+GENERATORS: tuple[Generator, ...] = ()
