@@ -13,7 +13,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -38,6 +37,13 @@ from bot.catalog.schema import SLUG
 from bot.edge.errors import UserError
 from bot.rules.grading import Tolerance, grade, parse_number
 from bot.rules.tracks import TRACKS
+from tests.unit.generator_checks import (
+    data_modeling,
+    math_foundations,
+    ml_algorithms,
+    software_systems,
+)
+from tests.unit.generator_checks.common import Check, Seen, find, ints, read, rows, whole
 
 SEEDS = 50
 GEN_IDS = sorted(GENERATORS)
@@ -47,53 +53,6 @@ GEN_IDS = sorted(GENERATORS)
 def instance(gen_id: str, index: int) -> Instance:
     """The instance of member number `index` (cached: every test reads the same ones)."""
     return generate(gen_id, seed_for(gen_id, f"member-{index}"))
-
-
-# --- reading the chat text like a member --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Seen:
-    text: str  # the chat message
-    data: str | None  # the input, from the code block or the attached file
-
-
-def read(inst: Instance) -> Seen:
-    text, attachment = render(inst)
-    if attachment is not None:
-        assert text.endswith("(your input is attached)")
-        return Seen(text, attachment.content)
-    block = re.search(r"\n```\n(.*)\n```\Z", text, re.DOTALL)
-    return Seen(text, block.group(1) if block else None)
-
-
-def find(pattern: str, text: str) -> str:
-    m = re.search(pattern, text, re.DOTALL)
-    assert m, f"{pattern!r} not in {text!r}"
-    return m.group(1)
-
-
-def whole(pattern: str, line: str) -> tuple[str, ...]:
-    """The groups of a pattern that must match the whole line."""
-    m = re.fullmatch(pattern, line)
-    assert m, f"{line!r} does not match {pattern!r}"
-    return m.groups()
-
-
-def ints(data: str | None) -> list[int]:
-    assert data is not None
-    return [int(x) for x in data.split()]
-
-
-def rows(data: str | None) -> list[str]:
-    assert data is not None
-    return data.splitlines()
-
-
-@dataclass(frozen=True)
-class Check:
-    value: int | float | str
-    mistakes: list[float] = field(default_factory=list)  # must all be rejected
 
 
 # --- independent solutions of the puzzles -------------------------------------------------
@@ -433,6 +392,10 @@ CHECKS: dict[str, Callable[[Seen], Check]] = {
     "numeric-discrete-variance": check_discrete_variance,
     "numeric-chi-square-2x2": check_chi_square,
     "numeric-ab-two-proportion-z": check_two_proportion_z,
+    **math_foundations.CHECKS,
+    **data_modeling.CHECKS,
+    **ml_algorithms.CHECKS,
+    **software_systems.CHECKS,
 }
 
 
@@ -553,6 +516,10 @@ GOLDEN: dict[str, tuple[str, str]] = {
     "puzzle-meeting-rooms": ("64", "2d0a8967c857"),
     "puzzle-stream-median": ("861658725", "46faed02717c"),
     "puzzle-topological-order": ("EFIKPRUACVODJQTWBXLSYHGNZM", "fca55321da06"),
+    **math_foundations.GOLDEN,
+    **data_modeling.GOLDEN,
+    **ml_algorithms.GOLDEN,
+    **software_systems.GOLDEN,
 }
 
 
