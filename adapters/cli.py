@@ -14,7 +14,6 @@ import typer
 
 from bot.catalog.bank import load_bank
 from bot.catalog.generators import GENERATORS
-from bot.core import Core
 from bot.edge.clock import Clock, SimulatedClock, SystemClock
 from bot.edge.errors import ConfigError, UserError
 from bot.rules.timeutil import parse_instant
@@ -71,15 +70,10 @@ def _console(settings: Settings, start: str | None, moderators: str, json_mode: 
     printer = make_printer(json_mode, interactive)
 
     async def main() -> None:
-        core = Core.build(settings, clock)
-        try:
-            await core.start()
-            session = ConsoleSession(
-                core, printer, moderators=moderators.split(","), simulated=start is not None
-            )
-            await run_console(core, session, sys.stdin, interactive)
-        finally:
-            await core.stop()
+        session = ConsoleSession.build(
+            settings, clock, printer, moderators=moderators.split(","), simulated=start is not None
+        )
+        await run_console(session, sys.stdin, interactive)
 
     run_async(main)
 
@@ -87,12 +81,17 @@ def _console(settings: Settings, start: str | None, moderators: str, json_mode: 
 @app.command()
 def run() -> None:
     """Start the bot: the platform adapters whose credentials are set, else the console."""
+    from adapters.platforms import configured_platforms
+
     settings = settings_or_exit()
-    platforms = settings.platform_credentials
+    platforms = configured_platforms()
     if platforms:
+        # No platform adapter exists in this build yet (Discord and Slack come next).
+        names = " and ".join(p.label for p in platforms)
+        creds = ", ".join(p.credential_names() for p in platforms)
         raise fail(
-            f"credentials for {', '.join(platforms)} are set, but this build has no "
-            f"{'/'.join(platforms)} adapter yet; unset them to use the console"
+            f"{names} credentials are set ({creds}), but this build has no {names} adapter yet; "
+            "unset them to run the console"
         )
     _console(settings, None, "admin", False)
 

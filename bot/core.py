@@ -1,4 +1,5 @@
-"""The core, assembled from Settings: database, content bank, clock. Nothing at import time."""
+"""The core's state, assembled from Settings: database, challenge bank, clock. Nothing happens at
+import time; adapters/runtime.py wires this with the dispatcher, scheduler and Posters."""
 
 from __future__ import annotations
 
@@ -8,9 +9,6 @@ from dataclasses import dataclass
 from bot.catalog.bank import Bank, load_bank, sync_bank
 from bot.edge.clock import Clock
 from bot.edge.errors import ConfigError
-from bot.edge.ports import Poster
-from bot.scheduling.election import Election, election_for
-from bot.scheduling.scheduler import Scheduler
 from bot.settings import Settings
 from bot.store.db import Database
 
@@ -25,8 +23,9 @@ class Core:
     bank: Bank
 
     @classmethod
-    def build(cls, settings: Settings, clock: Clock) -> Core:
-        return cls(settings, Database.from_url(settings.database_url), clock, Bank())
+    def build(cls, settings: Settings, clock: Clock, db: Database | None = None) -> Core:
+        """`db`: an engine made elsewhere (tests on a throwaway schema); else from settings."""
+        return cls(settings, db or Database.from_url(settings.database_url), clock, Bank())
 
     async def start(self) -> None:
         """Migrate, then load, validate and sync the challenge bank."""
@@ -39,13 +38,6 @@ class Core:
         async with self.db.unit_of_work() as session:
             changed = await sync_bank(session, self.bank, self.clock.now())
         log.info("challenge bank: %d challenges, %d changed", len(self.bank.challenges), changed)
-
-    def scheduler(self, poster: Poster) -> Scheduler:
-        """The scheduled-post sender for this process, through the adapter's Poster."""
-        return Scheduler(self.db, self.clock, poster, grace=self.settings.grace)
-
-    def election(self) -> Election:
-        return election_for(self.db, self.settings.database_url)
 
     async def stop(self) -> None:
         await self.db.dispose()

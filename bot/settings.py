@@ -34,9 +34,6 @@ class Settings(BaseSettings):
     # False: this process never sends scheduled posts (another one does).
     scheduler: bool = True
     console_timezone: str = Field(default="UTC", min_length=1, max_length=64)
-    discord_token: str | None = None
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -67,16 +64,6 @@ class Settings(BaseSettings):
     @property
     def grace(self) -> timedelta:
         return timedelta(hours=self.grace_hours)
-
-    @property
-    def platform_credentials(self) -> list[str]:
-        """The platforms whose credentials are present."""
-        found = []
-        if self.discord_token:
-            found.append("discord")
-        if self.slack_bot_token and self.slack_signing_secret:
-            found.append("slack")
-        return found
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -4,11 +4,15 @@ from commands.registry import Registry
 
 
 def build_registry() -> Registry:
-    """Every command, once."""
-    from commands import learn, study, studymod
+    """Every command, once, and the old spellings that still work in text form."""
+    from commands import challenges, config, learn, moderation, standing, study
+    from commands.help import help_spec
 
     registry = Registry()
-    registry.extend(study.SPECS)
-    registry.extend(learn.SPECS)
-    registry.extend(studymod.SPECS)
+    for module in (study, standing, learn, config, challenges, moderation):
+        registry.extend(module.SPECS)
+    registry.add(help_spec(registry))
+    for module in (learn, config):
+        for old, new in module.ALIASES:
+            registry.alias(old, new)
     return registry

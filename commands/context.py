@@ -13,7 +13,6 @@ from bot.edge.messages import Outbox, Post
 from bot.rules.schedule import rearm_member, rearm_workspace
 from bot.services.members import member_today
 from bot.store.models import Member, Workspace
-from commands.registry import Registry
 
 DEFAULT_GRACE = timedelta(hours=6)
 
@@ -26,7 +25,6 @@ class Context:
     member: Member | None
     is_moderator: bool
     outbox: Outbox
-    registry: Registry
     grace: timedelta = DEFAULT_GRACE
 
     @property

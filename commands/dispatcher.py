@@ -1,36 +1,42 @@
-"""The middleware chain every command goes through, whatever the platform.
+"""The middleware chain every invocation goes through, whatever the platform.
 
-parse -> rate limit -> one unit of work (workspace, delivery dedupe, member, permission,
-handler) -> commit -> send the posts the handler decided on. Bad input and forbidden actions
-become a short friendly reply and roll everything back; nothing raises to the user.
+resolve (a command line, a command with options, a button press or a form submission, all to a
+spec and typed arguments) -> rate limit -> one unit of work (workspace, delivery dedupe, member,
+permission, handler) -> commit -> send the posts the handler decided on. Bad input and
+forbidden actions become a short friendly reply and roll everything back; nothing raises to the
+user.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
+from bot.edge.actions import merge, parse_action
 from bot.edge.errors import UserError
-from bot.edge.invocation import Invocation
-from bot.edge.messages import Attachment, Choice, Field, Outbox, Post, Reply
+from bot.edge.invocation import Command, CommandLine, Invocation, Press, Submit
+from bot.edge.messages import Outbox, Post, Reply, reply_from_dict, reply_to_dict, strip_markers
 from bot.edge.ports import Poster
 from bot.services.members import ensure_workspace, get_member
 from bot.store.db import Database
-from bot.store.models import ProcessedEvent
+from bot.store.models import ProcessedEvent, Workspace
 from commands.context import DEFAULT_GRACE, Context
-from commands.registry import Registry, parse_args, parse_line, parse_options
+from commands.parsing import parse_args, parse_line, parse_options
+from commands.registry import Registry
+from commands.spec import CommandSpec
 
 log = logging.getLogger(__name__)
 
 RETRIES = 3
 OOPS = "Something went wrong on my side and nothing was saved. Please try again in a moment."
+STALE = "That button or form no longer works. `/study help` lists what you can do."
 
 
 @dataclass
@@ -58,24 +64,37 @@ class Outcome:
     posts: tuple[Post, ...] = ()
 
 
-def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    return asdict(reply)
-
-
-def reply_from_dict(data: dict[str, Any]) -> Reply:
-    return Reply(
-        body=data["body"],
-        title=data.get("title"),
-        fields=tuple(Field(**f) for f in data.get("fields", ())),
-        choices=tuple(Choice(**c) for c in data.get("choices", ())),
-        attachment=Attachment(**data["attachment"]) if data.get("attachment") else None,
-        ephemeral=data.get("ephemeral", True),
-        error=data.get("error", False),
-    )
-
-
 def _error(message: str) -> Reply:
     return Reply(body=message, ephemeral=True, error=True)
+
+
+def _clean(options: Mapping[str, str]) -> dict[str, str]:
+    return {strip_markers(k): strip_markers(v) for k, v in options.items()}
+
+
+def resolve(registry: Registry, inv: Invocation) -> tuple[CommandSpec, dict[str, Any]]:
+    """The spec an invocation runs and its typed arguments; UserError when it names none."""
+    action = inv.action
+    if isinstance(action, CommandLine):
+        spec, tokens, text = parse_line(registry, strip_markers(action.text))
+        return spec, parse_args(spec, text, tokens)
+    if isinstance(action, Command):
+        found = registry.get(tuple(p.lower() for p in action.path))
+        if found is None:
+            raise UserError(f"I don't know `/{' '.join(action.path)[:60]}`. Try `/study help`.")
+        return found, parse_options(found, _clean(action.options))
+    ref = parse_action(action.choice_id if isinstance(action, Press) else action.form_id)
+    target = registry.get(ref[0]) if ref is not None else None
+    if ref is None or target is None:
+        raise UserError(STALE)
+    preset = _clean(ref[1])
+    options = merge(preset, _clean(action.fields)) if isinstance(action, Submit) else preset
+    return target, parse_options(target, options)
+
+
+def _with_notice(reply: Reply, notice: str) -> Reply:
+    """A moderator's reply carrying the problem a scheduled post ran into (told once)."""
+    return replace(reply, body=f"{reply.body}\n\n⚠️ {notice}".strip())
 
 
 class Dispatcher:
@@ -99,11 +118,7 @@ class Dispatcher:
 
     async def handle(self, inv: Invocation) -> Outcome:
         try:
-            spec, tokens, text = parse_line(self.registry, inv.text)
-            if inv.options is not None:
-                args = parse_options(spec, inv.options)
-            else:
-                args = parse_args(spec, text, tokens)
+            spec, args = resolve(self.registry, inv)
         except UserError as exc:
             return Outcome(_error(exc.message))
         if self.rate_limiter is not None and not self.rate_limiter.allow(inv):
@@ -111,39 +126,7 @@ class Dispatcher:
         for attempt in range(1, RETRIES + 1):
             outbox = Outbox()
             try:
-                async with self.db.unit_of_work() as session:
-                    ws = await ensure_workspace(
-                        session, inv.platform, inv.workspace, inv.now, inv.workspace_name
-                    )
-                    if inv.delivery_id:
-                        seen = await session.exec(
-                            select(ProcessedEvent).where(
-                                ProcessedEvent.workspace_id == ws.id,
-                                ProcessedEvent.delivery_id == inv.delivery_id,
-                            )
-                        )
-                        earlier = seen.first()
-                        if earlier is not None:
-                            return Outcome(reply_from_dict(earlier.reply))
-                    member = await get_member(session, ws, inv.user_id, for_update=True)
-                    is_mod = inv.is_moderator or (member is not None and member.is_moderator)
-                    if spec.moderator and not is_mod:
-                        raise UserError(f"Only moderators can use `/{spec.path[0]}`.")
-                    ctx = Context(
-                        session, inv, ws, member, is_mod, outbox, self.registry, self.grace
-                    )
-                    if spec.needs_member:
-                        ctx.require_member()
-                    reply = await spec.handler(ctx, args)
-                    if inv.delivery_id and ws.id is not None:
-                        session.add(
-                            ProcessedEvent(
-                                workspace_id=ws.id,
-                                delivery_id=inv.delivery_id,
-                                reply=reply_to_dict(reply),
-                                created_at=inv.now,
-                            )
-                        )
+                reply = await self._run(inv, spec, args, outbox)
             except UserError as exc:
                 return Outcome(_error(exc.message))
             except (IntegrityError, OperationalError) as exc:
@@ -154,19 +137,65 @@ class Dispatcher:
                     return Outcome(_error(OOPS))
                 continue
             except Exception:
-                log.exception("%s failed", spec.name)
+                log.exception("%s failed (delivery %s)", spec.name, inv.delivery_id)
                 return Outcome(_error(OOPS))
             if outbox.rearmed and self.on_rearm is not None:
                 self.on_rearm()
-            sent = await self._send(inv.workspace, outbox.posts)
+            sent = await self._send(inv, outbox.posts)
             return Outcome(reply, tuple(sent))
         raise AssertionError("unreachable")
 
-    async def _send(self, workspace: str, posts: list[Post]) -> list[Post]:
+    async def _run(
+        self, inv: Invocation, spec: CommandSpec, args: dict[str, Any], outbox: Outbox
+    ) -> Reply:
+        """One unit of work: the reply of a delivery seen before, else the handler's."""
+        async with self.db.unit_of_work() as session:
+            ws = await ensure_workspace(
+                session, inv.platform, inv.workspace, inv.now, inv.workspace_name
+            )
+            if inv.delivery_id:
+                seen = await session.exec(
+                    select(ProcessedEvent).where(
+                        ProcessedEvent.workspace_id == ws.id,
+                        ProcessedEvent.delivery_id == inv.delivery_id,
+                    )
+                )
+                earlier = seen.first()
+                if earlier is not None:
+                    outbox.posts.clear()
+                    return reply_from_dict(earlier.reply)
+            member = await get_member(session, ws, inv.user_id, for_update=True)
+            is_mod = inv.is_moderator or (member is not None and member.is_moderator)
+            if spec.moderator and not is_mod:
+                raise UserError(f"Only moderators can use `/{spec.path[0]}`.")
+            ctx = Context(session, inv, ws, member, is_mod, outbox, self.grace)
+            if spec.needs_member:
+                ctx.require_member()
+            reply = await spec.handler(ctx, args)
+            reply = self._notice(ws, is_mod, reply)
+            if inv.delivery_id and ws.id is not None:
+                session.add(
+                    ProcessedEvent(
+                        workspace_id=ws.id,
+                        delivery_id=inv.delivery_id,
+                        reply=reply_to_dict(reply),
+                        created_at=inv.now,
+                    )
+                )
+        return reply
+
+    @staticmethod
+    def _notice(ws: Workspace, is_mod: bool, reply: Reply) -> Reply:
+        if not is_mod or not ws.moderator_notice or reply.form is not None:
+            return reply
+        notice, ws.moderator_notice = ws.moderator_notice, None
+        return _with_notice(reply, notice)
+
+    async def _send(self, inv: Invocation, posts: list[Post]) -> list[Post]:
         sent = []
         for post in posts:
             try:
-                await self.poster.send(workspace, post)
+                await self.poster.send(inv.platform, inv.workspace, post)
                 sent.append(post)
             except Exception:
                 log.exception("could not send %s to %s", post.kind, post.channel or post.user)

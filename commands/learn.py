@@ -1,4 +1,4 @@
-"""`/study practice` and `/study kaggle`: learning outside the daily round."""
+"""`/study practice …` and `/study kaggle …`: learning outside the daily round."""
 
 from __future__ import annotations
 
@@ -7,7 +7,13 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.catalog.questions import attempts_allowed, personal_question
-from bot.catalog.texts import challenge_text, reveal_text, stars
+from bot.catalog.texts import (
+    PRACTICE_ANSWER_PATH,
+    answer_choices,
+    challenge_text,
+    reveal_text,
+    stars,
+)
 from bot.edge.messages import Reply
 from bot.rules.streaks import view
 from bot.rules.tracks import TRACK_NAMES, TRACKS
@@ -18,7 +24,8 @@ from bot.services.rounds import get_challenge
 from bot.store.models import Challenge
 from commands.context import Context
 from commands.format import plural, streak_line
-from commands.registry import CommandSpec, Kind, Param
+from commands.forms import answer_form
+from commands.spec import CommandSpec, Kind, Param
 
 PRACTICE_ANSWER = "/study practice answer"
 
@@ -41,12 +48,15 @@ async def practice(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(
         body + note,
         title=f"{label} · {asked.challenge.title} · {track} · {stars(asked.challenge.difficulty)}",
-        attachment=mine.attachment if mine else None,
+        attachments=(mine.attachment,) if mine and mine.attachment else (),
+        choices=answer_choices(asked.challenge, PRACTICE_ANSWER_PATH),
     )
 
 
 async def practice_answer(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
+    if args["answer"] is None:
+        return answer_form(PRACTICE_ANSWER_PATH, "Practice", "A letter, a number or a word")
     done = await answer(ctx.session, ctx.workspace, member, args["answer"], ctx.now)
     reveal = reveal_text(done.challenge, done.instance)
     if done.correct:
@@ -58,14 +68,14 @@ async def practice_answer(ctx: Context, args: dict[str, Any]) -> Reply:
         else:
             nxt = ""
         return Reply(
-            f"✅ Correct! {nxt}\n{streak}\n\n{reveal}\n\nNext: `/study practice`.",
+            f"✅ Correct! {nxt}\n{streak}\n\n{reveal}\n\nNext: `/study practice next`.",
             title="Practice",
         )
     if done.finished:
         when = done.review_on.isoformat() if done.review_on else "soon"
         return Reply(
             f"❌ Not correct, and that was your last attempt. It comes back for review on "
-            f"{when}.\n\n{reveal}\n\nNext: `/study practice`.",
+            f"{when}.\n\n{reveal}\n\nNext: `/study practice next`.",
             title="Practice",
         )
     return Reply(
@@ -101,7 +111,7 @@ async def kaggle(ctx: Context, args: dict[str, Any]) -> Reply:
         for c in tasks
     ]
     return Reply(
-        "\n".join(lines) + "\n\nSee one with `/study kaggle <id>`.",
+        "\n".join(lines) + "\n\nSee one with `/study kaggle show <id>`.",
         title=f"Kaggle tasks ({len(tasks)})",
     )
 
@@ -124,19 +134,19 @@ async def kaggle_submit(ctx: Context, args: dict[str, Any]) -> Reply:
 
 SPECS = (
     CommandSpec(
-        ("study", "practice"),
+        ("study", "practice", "next"),
         "an extra question outside the daily round (your weakest track by default)",
         practice,
         (Param("track", Kind.CHOICE, "a track", required=False, choices=TRACKS),),
     ),
     CommandSpec(
-        ("study", "practice", "answer"),
+        PRACTICE_ANSWER_PATH,
         "answer your practice question",
         practice_answer,
-        (Param("answer", Kind.REST, "your answer"),),
+        (Param("answer", Kind.REST, "your answer", required=False, max_length=200),),
     ),
     CommandSpec(
-        ("study", "kaggle"),
+        ("study", "kaggle", "show"),
         "Kaggle portfolio tasks: the list, a track's, or one task",
         kaggle,
         (Param("which", Kind.WORD, "a task id or a track", required=False),),
@@ -152,4 +162,10 @@ SPECS = (
             Param("score", Kind.WORD, "your score"),
         ),
     ),
+)
+
+
+ALIASES = (
+    (("study", "practice"), ("study", "practice", "next")),
+    (("study", "kaggle"), ("study", "kaggle", "show")),
 )

@@ -2,41 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from sqlalchemy import case, func
-from sqlmodel import col, select
-
 from bot.catalog.questions import instance_for, personal_question
-from bot.catalog.texts import challenge_text, reveal_text, round_title
+from bot.catalog.texts import SUBMIT_PATH, answer_choices, challenge_text, reveal_text, round_title
 from bot.edge.errors import UserError
-from bot.edge.messages import Attachment, Choice, Field, Post, Reply
+from bot.edge.messages import Reply
 from bot.rules.grading import FIRST_ATTEMPT_BONUS
 from bot.rules.streaks import view
-from bot.rules.timeutil import format_hhmm, iso, local_week_start, parse_hhmm
-from bot.rules.tracks import TRACK_NAMES, TRACKS
-from bot.services.activity import activity_days, state_of
+from bot.rules.timeutil import format_hhmm, parse_hhmm
+from bot.services.activity import state_of
 from bot.services.answers import log_study, round_status, submit
-from bot.services.members import forget_member, member_timezone, resolve_member
-from bot.services.practice import practice_progress, reviews_due
+from bot.services.members import member_timezone
 from bot.services.rounds import last_closed_round, open_round_with_challenge
-from bot.services.scores import ALL, leaderboard, member_points, week_board
 from bot.store.models import (
     Challenge,
-    KaggleSubmission,
     Member,
-    PostLedger,
-    Practice,
-    Round,
-    StudyLog,
-    Submission,
 )
 from commands.context import Context
 from commands.format import minutes_text, plural, streak_line
-from commands.registry import CommandSpec, Kind, Param
-
-MEMBER_PARAM = Param("member", Kind.REST, "a member's name or @mention", required=False)
+from commands.forms import answer_form
+from commands.spec import CommandSpec, Kind, Param
 
 
 async def join(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -101,16 +87,32 @@ async def today(ctx: Context, args: dict[str, Any]) -> Reply:
         body += f"\n\n❌ No attempts left.\n{reveal}"
     elif status.attempts_used:
         body += f"\n\nYou have {plural(status.attempts_left, 'attempt')} left."
+    assert rnd.id is not None
     return Reply(
         body,
         title=round_title(rnd, challenge),
-        attachment=mine.attachment if mine else None,
+        attachments=(mine.attachment,) if mine and mine.attachment else (),
+        choices=() if status.finished else answer_choices(challenge, SUBMIT_PATH, round=rnd.id),
     )
 
 
 async def submit_answer(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
-    result = await submit(ctx.session, ctx.workspace, member, args["answer"], ctx.now)
+    if args["answer"] is None:
+        # No answer yet (the "Answer" button, or `/study submit` alone): ask for one.
+        found = await open_round_with_challenge(ctx.session, ctx.workspace)
+        if found is None:
+            raise UserError("No challenge is open right now. Check back at the next daily post.")
+        rnd, challenge = found
+        if args["round"] is not None and args["round"] != rnd.id:
+            raise UserError(
+                f"Round #{args['round']} has closed; round #{rnd.id} is open now (`/study today`)."
+            )
+        hint = "A letter or the option's text" if challenge.kind == "mcq" else "A number or a word"
+        return answer_form(SUBMIT_PATH, f"Round #{rnd.id}", hint, round=rnd.id)
+    result = await submit(
+        ctx.session, ctx.workspace, member, args["answer"], ctx.now, round_id=args["round"]
+    )
     status, challenge = result.status, result.challenge
     reveal = reveal_text(challenge, result.instance)
     if result.correct:
@@ -123,7 +125,7 @@ async def submit_answer(ctx: Context, args: dict[str, Any]) -> Reply:
     if status.finished:
         return Reply(
             f"❌ Not correct, and that was your last attempt. It comes back for review in "
-            f"`/study practice` tomorrow.\n\n{reveal}",
+            f"`/study practice next` tomorrow.\n\n{reveal}",
             title=f"Round #{result.round.id}",
         )
     return Reply(
@@ -142,151 +144,6 @@ async def log(ctx: Context, args: dict[str, Any]) -> Reply:
     return Reply(f"📚 Logged {minutes_text(entry.minutes)} of {entry.topic}.{counted}\n{streak}")
 
 
-async def _target(ctx: Context, ref: str | None) -> Member:
-    if ref:
-        return await resolve_member(ctx.session, ctx.workspace, ref)
-    return ctx.require_member()
-
-
-async def streak(ctx: Context, args: dict[str, Any]) -> Reply:
-    target = await _target(ctx, args["member"])
-    v = view(state_of(target), ctx.today(target))
-    return Reply(streak_line(v), title=f"{target.display_name}'s streak", ephemeral=False)
-
-
-async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
-    period = args["period"] or "week"
-    track = args["track"] or ""
-    if period == "last":
-        if track:
-            raise UserError("The posted weekly leaderboard covers every track; drop the track.")
-        return await last_posted(ctx)
-    monday = local_week_start(ctx.now, ctx.workspace.timezone)
-    board = week_board(monday) if period == "week" else ALL
-    me = ctx.member
-    result = await leaderboard(
-        ctx.session, ctx.ws_id, board, track, member_id=me.id if me else None
-    )
-    scope = f"week of {monday.isoformat()}" if period == "week" else "all time"
-    title = f"Leaderboard · {scope}" + (f" · {TRACK_NAMES[track]}" if track else "")
-    if not result.top:
-        return Reply(
-            "No points on this board yet. Be the first: `/study today`.",
-            title=title,
-            ephemeral=False,
-        )
-    medals = {1: "🥇", 2: "🥈", 3: "🥉"}
-    lines = [
-        f"{medals.get(s.rank, f'{s.rank}.')} {s.display_name} — {s.points} pts" for s in result.top
-    ]
-    if me is not None:
-        if result.me is None:
-            lines.append("\nYou have no points on this board yet.")
-        elif result.me.rank > len(result.top):
-            lines.append(f"\nYou: #{result.me.rank} of {result.entrants}, {result.me.points} pts")
-    return Reply("\n".join(lines), title=title, ephemeral=False)
-
-
-async def last_posted(ctx: Context) -> Reply:
-    """The last weekly leaderboard exactly as it was posted (later edits don't rewrite it)."""
-    row = (
-        await ctx.session.exec(
-            select(PostLedger)
-            .where(
-                PostLedger.workspace_id == ctx.ws_id,
-                PostLedger.kind == "leaderboard",
-                col(PostLedger.payload).is_not(None),
-            )
-            .order_by(col(PostLedger.period).desc())
-        )
-    ).first()
-    if row is None or row.payload is None:
-        return Reply(
-            "No weekly leaderboard has been posted yet. `/study leaderboard` shows this week live.",
-            ephemeral=False,
-        )
-    post = Post.from_dict(row.payload)
-    return Reply(post.body, title=post.title, ephemeral=False)
-
-
-async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
-    target = await _target(ctx, args["member"])
-    s = ctx.session
-    points = await member_points(s, ctx.ws_id, target.id or 0)
-    monday = local_week_start(ctx.now, ctx.workspace.timezone)
-    week = await leaderboard(s, ctx.ws_id, week_board(monday), limit=0, member_id=target.id)
-    alltime = await leaderboard(s, ctx.ws_id, ALL, limit=0, member_id=target.id)
-    answered, solved = (
-        await s.exec(
-            select(
-                func.count(func.distinct(Submission.round_id)),
-                func.coalesce(func.sum(case((col(Submission.correct), 1), else_=0)), 0),
-            ).where(Submission.member_id == target.id)
-        )
-    ).one()
-    minutes, logs = (
-        await s.exec(
-            select(func.coalesce(func.sum(StudyLog.minutes), 0), func.count()).where(
-                StudyLog.member_id == target.id
-            )
-        )
-    ).one()
-    v = view(state_of(target), ctx.today(target))
-    rank_all = f" (#{alltime.me.rank})" if alltime.me else ""
-    rank_week = f" (#{week.me.rank})" if week.me else ""
-    by_track = (
-        ", ".join(f"{TRACK_NAMES[t]} {points[t]}" for t in TRACKS if points.get(t)) or "none yet"
-    )
-    reminder = target.reminder_time or "off"
-    progress = await practice_progress(s, target)
-    solved_p = sum(c for c, _ in progress.values())
-    done_p = sum(n for _, n in progress.values())
-    due = await reviews_due(s, target, ctx.today(target))
-    practice = (
-        f"{solved_p} right of {done_p}"
-        + (
-            " ("
-            + ", ".join(
-                f"{TRACK_NAMES[t]} {progress[t][0]}/{progress[t][1]}"
-                for t in TRACKS
-                if t in progress
-            )
-            + ")"
-            if progress
-            else ""
-        )
-        + f"; {plural(due, 'review')} due"
-    )
-    kaggle_done = (
-        await s.exec(
-            select(func.count()).where(
-                KaggleSubmission.member_id == target.id, KaggleSubmission.status == "accepted"
-            )
-        )
-    ).one()
-    fields = (
-        Field(
-            "Points",
-            f"{points.get('', 0)} all time{rank_all}; "
-            f"{week.me.points if week.me else 0} this week{rank_week}",
-        ),
-        Field("Streak", streak_line(v)),
-        Field("Rounds", f"{solved} solved of {answered} answered"),
-        Field("Study time", f"{minutes_text(int(minutes))} in {plural(int(logs), 'log')}"),
-        Field("By track", by_track),
-        Field("Practice", practice),
-        Field("Kaggle tasks", str(kaggle_done)),
-        Field("Time zone", member_timezone(target, ctx.workspace)),
-        Field("Reminder", reminder),
-    )
-    return Reply(
-        f"Joined {target.joined_at.date().isoformat()}",
-        title=f"{target.display_name}'s profile",
-        fields=fields,
-        ephemeral=False,
-    )
-
-
 async def remind(ctx: Context, args: dict[str, Any]) -> Reply:
     member = ctx.require_member()
     raw: str = args["when"]
@@ -301,125 +158,6 @@ async def remind(ctx: Context, args: dict[str, Any]) -> Reply:
         f"Reminder time set to {member.reminder_time} "
         f"({member_timezone(member, ctx.workspace)}), for days you haven't studied yet."
     )
-
-
-async def export(ctx: Context, args: dict[str, Any]) -> Reply:
-    member = ctx.require_member()
-    s = ctx.session
-    subs = (
-        await s.exec(
-            select(Submission, Round.challenge_id)
-            .join(Round, col(Round.id) == Submission.round_id)
-            .where(Submission.member_id == member.id)
-            .order_by(col(Submission.created_at), col(Submission.id))
-        )
-    ).all()
-    logs = (
-        await s.exec(
-            select(StudyLog).where(StudyLog.member_id == member.id).order_by(col(StudyLog.id))
-        )
-    ).all()
-    practised = (
-        await s.exec(
-            select(Practice).where(Practice.member_id == member.id).order_by(col(Practice.id))
-        )
-    ).all()
-    kaggle = (
-        await s.exec(
-            select(KaggleSubmission)
-            .where(KaggleSubmission.member_id == member.id)
-            .order_by(col(KaggleSubmission.id))
-        )
-    ).all()
-    v = view(state_of(member), ctx.today(member))
-    points = await member_points(s, ctx.ws_id, member.id or 0)
-    data = {
-        "member": {
-            "user_id": member.user_id,
-            "display_name": member.display_name,
-            "joined_at": iso(member.joined_at),
-        },
-        "timezone": member_timezone(member, ctx.workspace),
-        "reminder_time": member.reminder_time,
-        "current_streak": v.current,
-        "longest_streak": v.longest,
-        "freezes": v.freezes,
-        "points": points.get("", 0),
-        "points_by_track": {t: p for t, p in points.items() if t},
-        "study_days": [d.isoformat() for d in await activity_days(s, member)],
-        "submissions": [
-            {
-                "round": sub.round_id,
-                "challenge": cid,
-                "attempt": sub.attempt_no,
-                "answer": sub.answer,
-                "correct": sub.correct,
-                "points": sub.points,
-                "at": iso(sub.created_at),
-            }
-            for sub, cid in subs
-        ],
-        "study_logs": [
-            {
-                "minutes": lg.minutes,
-                "topic": lg.topic,
-                "day": lg.study_day.isoformat(),
-                "at": iso(lg.created_at),
-            }
-            for lg in logs
-        ],
-        "practice": [
-            {
-                "challenge": p.challenge_id,
-                "answered": p.seen,
-                "right": p.correct,
-                "review_on": p.review_on.isoformat() if p.review_on else None,
-            }
-            for p in practised
-        ],
-        "kaggle": [
-            {
-                "task": k.challenge_id,
-                "url": k.url,
-                "score": k.score,
-                "points": k.points,
-                "status": k.status,
-                "reason": k.reason,
-                "at": iso(k.created_at),
-            }
-            for k in kaggle
-        ],
-    }
-    content = json.dumps(data, indent=2, ensure_ascii=False)
-    return Reply(
-        "Here is everything studybot keeps about you.",
-        title="Your data",
-        attachment=Attachment(f"studybot-{member.user_id}.json", content, "application/json"),
-    )
-
-
-async def forget(ctx: Context, args: dict[str, Any]) -> Reply:
-    member = ctx.require_member()
-    if args["confirm"] != "confirm":
-        return Reply(
-            "This deletes your membership, points, streak, answers and study logs here, for good. "
-            "To go ahead, run `/study forget confirm`.",
-            title="Delete your data?",
-            choices=(Choice("Delete my data", "/study forget confirm"),),
-        )
-    await forget_member(ctx.session, member)
-    return Reply(
-        "Done: everything studybot kept about you here is deleted. `/study join` to come back."
-    )
-
-
-async def help_(ctx: Context, args: dict[str, Any]) -> Reply:
-    lines = []
-    for spec in sorted(ctx.registry.specs.values(), key=lambda s: (s.moderator, s.path)):
-        if spec.moderator and not ctx.is_moderator:
-            continue
-        lines.append(f"`{spec.usage}` — {spec.help}")
-    return Reply("\n".join(lines), title="studybot commands")
 
 
 SPECS = (
@@ -442,10 +180,26 @@ SPECS = (
     ),
     CommandSpec(("study", "today"), "show the open challenge and how you did", today),
     CommandSpec(
-        ("study", "submit"),
-        "answer the open challenge",
+        SUBMIT_PATH,
+        "answer the open challenge (without an answer: a form asks for it)",
         submit_answer,
-        (Param("answer", Kind.REST, "your answer: a letter, a number or a few words"),),
+        (
+            Param(
+                "answer",
+                Kind.REST,
+                "your answer: a letter, a number or a few words",
+                required=False,
+                max_length=200,
+            ),
+            Param(
+                "round",
+                Kind.INT,
+                "the round you answer (the open one by default)",
+                required=False,
+                minimum=1,
+                positional=False,
+            ),
+        ),
     ),
     CommandSpec(
         ("study", "log"),
@@ -457,42 +211,9 @@ SPECS = (
         ),
     ),
     CommandSpec(
-        ("study", "streak"), "show a study streak (yours by default)", streak, (MEMBER_PARAM,)
-    ),
-    CommandSpec(
-        ("study", "leaderboard"),
-        "this week's or all-time standings, optionally for one track",
-        show_leaderboard,
-        (
-            Param(
-                "period",
-                Kind.CHOICE,
-                "week (live), last (as posted) or all",
-                required=False,
-                choices=("week", "last", "all"),
-            ),
-            Param("track", Kind.CHOICE, "a track", required=False, choices=TRACKS),
-        ),
-        needs_member=False,
-    ),
-    CommandSpec(
-        ("study", "profile"),
-        "points, streak and progress (yours by default)",
-        profile,
-        (MEMBER_PARAM,),
-    ),
-    CommandSpec(
         ("study", "remind"),
         "a daily streak reminder at your local time, or off",
         remind,
         (Param("when", Kind.WORD, "HH:MM or off"),),
     ),
-    CommandSpec(("study", "export"), "download your data as JSON", export),
-    CommandSpec(
-        ("study", "forget"),
-        "delete all your data (asks you to confirm)",
-        forget,
-        (Param("confirm", Kind.CHOICE, "confirm", required=False, choices=("confirm",)),),
-    ),
-    CommandSpec(("study", "help"), "list the commands", help_, needs_member=False),
 )

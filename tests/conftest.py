@@ -18,8 +18,9 @@ import sqlalchemy as sa
 
 from bot.catalog.bank import load_bank, sync_bank
 from bot.edge.clock import SimulatedClock
-from bot.edge.invocation import Invocation
+from bot.edge.invocation import CommandLine, Invocation
 from bot.edge.messages import Post, Reply
+from bot.edge.ports import SentRef
 from bot.store.db import Database
 from commands import build_registry
 from commands.dispatcher import Dispatcher, Outcome
@@ -92,13 +93,16 @@ async def sqlite_db(tmp_path: Path) -> AsyncIterator[Database]:
 class FakePoster:
     """Records every post instead of sending it."""
 
-    sent: list[tuple[str, Post]] = field(default_factory=list)
+    sent: list[tuple[str, Post]] = field(default_factory=list)  # (workspace, post)
+    platforms: list[str] = field(default_factory=list)
     fail: bool = False
 
-    async def send(self, workspace_external_id: str, post: Post) -> None:
+    async def send(self, platform: str, workspace: str, post: Post) -> SentRef | None:
         if self.fail:
             raise ConnectionError("platform unavailable")
-        self.sent.append((workspace_external_id, post))
+        self.sent.append((workspace, post))
+        self.platforms.append(platform)
+        return None
 
     @property
     def posts(self) -> list[Post]:
@@ -126,7 +130,7 @@ class Harness:
             channel="#general",
             user_id=user,
             user_name=user.title(),
-            text=line,
+            action=CommandLine(line),
             now=self.clock.now(),
             is_moderator=user in self.moderators,
             delivery_id=delivery_id,

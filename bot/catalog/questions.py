@@ -91,7 +91,7 @@ def generated_prompt(gen: Generator) -> str:
     )
     return (
         f"{gen.title}. Everyone gets their own {what}: `/study today` shows yours "
-        f"(`/study practice` when it is a practice question). {how}"
+        f"(`/study practice next` when it is a practice question). {how}"
     )
 
 

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from bot.catalog.generators.base import Instance
 from bot.catalog.questions import attempts_allowed, generator_id
+from bot.edge.actions import action_id
+from bot.edge.messages import LABEL_MAX, Choice, Post
 from bot.rules.grading import FIRST_ATTEMPT_BONUS, LETTERS, Tolerance
 from bot.rules.tracks import TRACK_NAMES
 from bot.store.models import Challenge, Round
+
+# The commands buttons run: answering the round (without an answer: the form that asks for
+# one), showing it, and answering a practice question.
+SUBMIT_PATH = ("study", "submit")
+TODAY_PATH = ("study", "today")
+PRACTICE_ANSWER_PATH = ("study", "practice", "answer")
 
 
 def stars(difficulty: int) -> str:
@@ -75,3 +85,66 @@ def title_tail(challenge: Challenge) -> str:
 
 def round_title(rnd: Round, challenge: Challenge) -> str:
     return title_for(rnd.id or 0, challenge)
+
+
+def answer_choices(
+    challenge: Challenge, path: tuple[str, ...], **preset: object
+) -> tuple[Choice, ...]:
+    """Buttons that answer a question through the command at `path`: an mcq's options, each
+    submitting its letter; otherwise one "Answer" button, which opens a form (and, for a
+    personal input, one that shows the member theirs)."""
+    if challenge.kind == "mcq" and generator_id(challenge) is None:
+        return tuple(
+            Choice(
+                action_id(path, **preset, answer=LETTERS[i]),
+                f"{LETTERS[i]}) {option}"[:LABEL_MAX],
+                "primary",
+            )
+            for i, option in enumerate(challenge.options or [])
+        )
+    answer = Choice(action_id(path, **preset), "Answer", "primary")
+    if generator_id(challenge) is None or path != SUBMIT_PATH:
+        return (answer,)
+    return (answer, Choice(action_id(TODAY_PATH), "Show my input"))
+
+
+@dataclass
+class RoundTexts:
+    """Question and reveal texts by challenge id, so a fan-out renders each challenge once."""
+
+    questions: dict[str, str] = field(default_factory=dict)
+    reveals: dict[str, str] = field(default_factory=dict)
+
+    def question(self, challenge: Challenge) -> str:
+        if challenge.id not in self.questions:
+            self.questions[challenge.id] = challenge_text(challenge)
+        return self.questions[challenge.id]
+
+    def reveal(self, challenge: Challenge) -> str:
+        if challenge.id not in self.reveals:
+            self.reveals[challenge.id] = f"{challenge.title}:\n{reveal_text(challenge)}"
+        return self.reveals[challenge.id]
+
+
+def round_post(
+    round_id: int,
+    challenge: Challenge,
+    channel: str | None,
+    previous: tuple[int, Challenge] | None = None,
+    *,
+    key: str | None = None,
+    texts: RoundTexts | None = None,
+) -> Post:
+    """The channel post that opens a round, revealing the round it closed."""
+    texts = texts or RoundTexts()
+    body = texts.question(challenge)
+    if previous is not None:
+        body += f"\n\nPrevious round #{previous[0]}, {texts.reveal(previous[1])}"
+    return Post(
+        body,
+        channel,
+        title=title_for(round_id, challenge),
+        kind="round",
+        key=key,
+        choices=answer_choices(challenge, SUBMIT_PATH, round=round_id),
+    )

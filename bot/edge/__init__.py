@@ -1,1 +1,61 @@
-"""edge"""
+"""The edge of the core: everything a platform adapter imports from bot/.
+
+Invocations in, Replies and Posts out, the Poster and Clock ports, and the errors a Poster may
+raise. Only adapters/runtime.py reaches further into bot/.
+"""
+
+from bot.edge.actions import action_id, parse_action
+from bot.edge.clock import Clock, SimulatedClock, SystemClock
+from bot.edge.errors import ConfigError, UserError
+from bot.edge.invocation import Action, Command, CommandLine, Invocation, Press, Submit
+from bot.edge.messages import (
+    Attachment,
+    Choice,
+    Field,
+    Form,
+    FormInput,
+    Mention,
+    Post,
+    Reply,
+    mention,
+    post_text,
+    reply_text,
+    segments,
+)
+from bot.edge.ports import PermanentSendError, Poster, RetryAfter, SentRef
+from bot.rules.timeutil import iso, parse_duration, parse_instant
+
+__all__ = [
+    "Action",
+    "Attachment",
+    "Choice",
+    "Clock",
+    "Command",
+    "CommandLine",
+    "ConfigError",
+    "Field",
+    "Form",
+    "FormInput",
+    "Invocation",
+    "Mention",
+    "PermanentSendError",
+    "Post",
+    "Poster",
+    "Press",
+    "Reply",
+    "RetryAfter",
+    "SentRef",
+    "SimulatedClock",
+    "Submit",
+    "SystemClock",
+    "UserError",
+    "action_id",
+    "iso",
+    "mention",
+    "parse_action",
+    "parse_duration",
+    "parse_instant",
+    "post_text",
+    "reply_text",
+    "segments",
+]

@@ -1,9 +1,24 @@
-"""Rendering-neutral messages. Adapters turn these into embeds, Block Kit or terminal text."""
+"""Rendering-neutral messages. Adapters turn these into embeds, Block Kit or terminal text.
+
+A message may carry choices (buttons, each a stable id naming the command it runs), a form
+(a modal: title, up to five inputs, and the command its submission runs), attachments (bytes
+with a mime type) and mentions (a neutral segment inside the text, see `mention`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import base64
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ID_MAX = 100  # Discord custom ids and Slack action ids: at most 100 characters
+LABEL_MAX = 80  # Discord button labels
+FORM_TITLE_MAX = 45  # Discord modal titles
+FORM_INPUTS_MAX = 5  # Discord modals hold at most five inputs
+
+Style = Literal["primary", "secondary", "success", "danger"]
+InputKind = Literal["short", "paragraph"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,30 +30,132 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """A button: its label, and the command line it stands for."""
+    """A button. `id` names what pressing it does (see bot/edge/actions.py)."""
 
+    id: str
     label: str
-    command: str
+    style: Style = "secondary"
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.id) <= ID_MAX:
+            raise ValueError(f"a choice id has 1-{ID_MAX} characters: {self.id!r}")
+        if not 0 < len(self.label) <= LABEL_MAX:
+            raise ValueError(f"a choice label has 1-{LABEL_MAX} characters: {self.label!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class FormInput:
+    id: str
+    label: str
+    kind: InputKind = "short"
+    required: bool = True
+    max_length: int = 4000
+    placeholder: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A modal. Submitting it runs the command `id` names, with the inputs as its options."""
+
+    id: str
+    title: str
+    inputs: tuple[FormInput, ...]
+
+    def __post_init__(self) -> None:
+        if not 0 < len(self.id) <= ID_MAX:
+            raise ValueError(f"a form id has 1-{ID_MAX} characters: {self.id!r}")
+        if not 0 < len(self.title) <= FORM_TITLE_MAX:
+            raise ValueError(f"a form title has 1-{FORM_TITLE_MAX} characters: {self.title!r}")
+        if not 0 < len(self.inputs) <= FORM_INPUTS_MAX:
+            raise ValueError(f"a form has 1-{FORM_INPUTS_MAX} inputs")
 
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
     filename: str
-    content: str
+    data: bytes
     mime: str = "text/plain"
+
+    @classmethod
+    def text(cls, filename: str, content: str, mime: str = "text/plain") -> Attachment:
+        return cls(filename, content.encode("utf-8"), mime)
+
+    @property
+    def is_text(self) -> bool:
+        return self.mime.startswith("text/") or self.mime == "application/json"
+
+    @property
+    def content(self) -> str:
+        """The attachment as text (for text attachments)."""
+        return self.data.decode("utf-8", errors="replace")
+
+
+# -- mentions: a neutral segment inside message text ----------------------------------------
+
+_OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"  # private-use: never in user input
+_MENTION = re.compile(f"{_OPEN}([^{_SEP}{_CLOSE}]*){_SEP}([^{_CLOSE}]*){_CLOSE}")
+_PRIVATE = re.compile(f"[{_OPEN}{_SEP}{_CLOSE}]")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    user_id: str
+    name: str
+
+
+def mention(user_id: str, name: str) -> str:
+    """A mention of a member, to put inside message text; each platform renders it its way."""
+    return f"{_OPEN}{strip_markers(user_id)}{_SEP}{strip_markers(name)}{_CLOSE}"
+
+
+def strip_markers(text: str) -> str:
+    """User input never carries mention markers (the dispatcher strips them at the edge)."""
+    return _PRIVATE.sub("", text)
+
+
+def segments(text: str) -> list[str | Mention]:
+    """Text split into plain runs and mentions, for an adapter to render."""
+    out: list[str | Mention] = []
+    at = 0
+    for m in _MENTION.finditer(text):
+        if m.start() > at:
+            out.append(text[at : m.start()])
+        out.append(Mention(m.group(1), m.group(2)))
+        at = m.end()
+    if at < len(text):
+        out.append(text[at:])
+    return out
+
+
+def plain_mentions(text: str) -> str:
+    """Mentions as `@name`: the plain-text rendering."""
+    return _MENTION.sub(lambda m: f"@{m.group(2)}", text)
+
+
+# -- replies and posts --------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """The answer to one command, shown to the caller (privately when `ephemeral`)."""
+    """The answer to one invocation, shown to the caller (privately when `ephemeral`).
+
+    `form`: the reply is a form to fill in (a modal). `replace`: the reply takes the place of
+    the message whose button was pressed.
+    """
 
     body: str
     title: str | None = None
     fields: tuple[Field, ...] = ()
     choices: tuple[Choice, ...] = ()
-    attachment: Attachment | None = None
+    attachments: tuple[Attachment, ...] = ()
+    form: Form | None = None
     ephemeral: bool = True
     error: bool = False
+    replace: bool = False
+
+    @property
+    def attachment(self) -> Attachment | None:
+        return self.attachments[0] if self.attachments else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,33 +171,120 @@ class Post:
     # For scheduled posts, the ledger key (`daily:2026-03-08`): an adapter may hand it to the
     # platform as an idempotency key (a Discord nonce) so a resend after a crash shows once.
     key: str | None = None
+    choices: tuple[Choice, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def is_dm(self) -> bool:
         return self.user is not None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "body": self.body,
-            "channel": self.channel,
-            "user": self.user,
-            "title": self.title,
-            "fields": [asdict(f) for f in self.fields],
-            "kind": self.kind,
-            "key": self.key,
-        }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Post:
-        return cls(
-            body=data["body"],
-            channel=data.get("channel"),
-            user=data.get("user"),
-            title=data.get("title"),
-            fields=tuple(Field(**f) for f in data.get("fields", ())),
-            kind=data.get("kind", "post"),
-            key=data.get("key"),
-        )
+# -- storage: replies are replayed for a retried delivery, posts wait in the ledger ----------
+
+
+def _attachments_to_list(items: tuple[Attachment, ...]) -> list[dict[str, str]]:
+    return [
+        {"filename": a.filename, "mime": a.mime, "data": base64.b64encode(a.data).decode()}
+        for a in items
+    ]
+
+
+def _attachments_from_list(items: list[dict[str, str]]) -> tuple[Attachment, ...]:
+    return tuple(Attachment(a["filename"], base64.b64decode(a["data"]), a["mime"]) for a in items)
+
+
+def _choices_to_list(items: tuple[Choice, ...]) -> list[dict[str, str]]:
+    return [{"id": c.id, "label": c.label, "style": c.style} for c in items]
+
+
+def _choices_from_list(items: list[dict[str, Any]]) -> tuple[Choice, ...]:
+    return tuple(Choice(c["id"], c["label"], c.get("style", "secondary")) for c in items)
+
+
+def _form_to_dict(form: Form | None) -> dict[str, Any] | None:
+    if form is None:
+        return None
+    return {
+        "id": form.id,
+        "title": form.title,
+        "inputs": [
+            {
+                "id": i.id,
+                "label": i.label,
+                "kind": i.kind,
+                "required": i.required,
+                "max_length": i.max_length,
+                "placeholder": i.placeholder,
+            }
+            for i in form.inputs
+        ],
+    }
+
+
+def _form_from_dict(data: dict[str, Any] | None) -> Form | None:
+    if data is None:
+        return None
+    return Form(data["id"], data["title"], tuple(FormInput(**i) for i in data["inputs"]))
+
+
+def _fields_to_list(items: tuple[Field, ...]) -> list[dict[str, Any]]:
+    return [{"name": f.name, "value": f.value, "inline": f.inline} for f in items]
+
+
+def reply_to_dict(reply: Reply) -> dict[str, Any]:
+    return {
+        "body": reply.body,
+        "title": reply.title,
+        "fields": _fields_to_list(reply.fields),
+        "choices": _choices_to_list(reply.choices),
+        "attachments": _attachments_to_list(reply.attachments),
+        "form": _form_to_dict(reply.form),
+        "ephemeral": reply.ephemeral,
+        "error": reply.error,
+        "replace": reply.replace,
+    }
+
+
+def reply_from_dict(data: dict[str, Any]) -> Reply:
+    return Reply(
+        body=data["body"],
+        title=data.get("title"),
+        fields=tuple(Field(**f) for f in data.get("fields", ())),
+        choices=_choices_from_list(data.get("choices", [])),
+        attachments=_attachments_from_list(data.get("attachments", [])),
+        form=_form_from_dict(data.get("form")),
+        ephemeral=data.get("ephemeral", True),
+        error=data.get("error", False),
+        replace=data.get("replace", False),
+    )
+
+
+def post_to_dict(post: Post) -> dict[str, Any]:
+    return {
+        "body": post.body,
+        "channel": post.channel,
+        "user": post.user,
+        "title": post.title,
+        "fields": _fields_to_list(post.fields),
+        "kind": post.kind,
+        "key": post.key,
+        "choices": _choices_to_list(post.choices),
+        "attachments": _attachments_to_list(post.attachments),
+    }
+
+
+def post_from_dict(data: dict[str, Any]) -> Post:
+    return Post(
+        body=data["body"],
+        channel=data.get("channel"),
+        user=data.get("user"),
+        title=data.get("title"),
+        fields=tuple(Field(**f) for f in data.get("fields", ())),
+        kind=data.get("kind", "post"),
+        key=data.get("key"),
+        choices=_choices_from_list(data.get("choices", [])),
+        attachments=_attachments_from_list(data.get("attachments", [])),
+    )
 
 
 @dataclass(slots=True)
@@ -95,14 +299,15 @@ class Outbox:
         self.posts.append(post)
 
 
+# -- the plain-text rendering every adapter can fall back to (and the console prints) -------
+
+
 def render_text(
     body: str,
     title: str | None = None,
     fields: tuple[Field, ...] = (),
-    choices: tuple[Choice, ...] = (),
-    attachment: Attachment | None = None,
+    attachments: tuple[Attachment, ...] = (),
 ) -> str:
-    """The plain-text rendering every adapter can fall back to (and the console prints)."""
     parts: list[str] = []
     if title:
         parts.append(f"**{title}**")
@@ -110,16 +315,15 @@ def render_text(
         parts.append(body)
     if fields:
         parts.append("\n".join(f"{f.name}: {f.value}" for f in fields))
-    if choices:
-        parts.append("  ".join(f"[{c.label}: {c.command}]" for c in choices))
-    if attachment is not None:
-        parts.append(f"--- {attachment.filename} ---\n{attachment.content}")
-    return "\n".join(parts)
+    for a in attachments:
+        shown = a.content if a.is_text else f"({a.mime}, {len(a.data)} bytes)"
+        parts.append(f"--- {a.filename} ---\n{shown}")
+    return plain_mentions("\n".join(parts))
 
 
 def reply_text(reply: Reply) -> str:
-    return render_text(reply.body, reply.title, reply.fields, reply.choices, reply.attachment)
+    return render_text(reply.body, reply.title, reply.fields, reply.attachments)
 
 
 def post_text(post: Post) -> str:
-    return render_text(post.body, post.title, post.fields)
+    return render_text(post.body, post.title, post.fields, post.attachments)

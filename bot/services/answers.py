@@ -104,15 +104,28 @@ class SubmitResult:
 
 
 async def submit(
-    session: AsyncSession, workspace: Workspace, member: Member, answer: str, now: datetime
+    session: AsyncSession,
+    workspace: Workspace,
+    member: Member,
+    answer: str,
+    now: datetime,
+    round_id: int | None = None,
 ) -> SubmitResult:
-    """Grade an answer to the open round; only the first accepted one per member counts."""
+    """Grade an answer to the open round; only the first accepted one per member counts.
+
+    `round_id`: the round the answer is for (a button on its post): refused unless it is the
+    open one, so a click on an old post never lands on a newer question.
+    """
     assert workspace.id is not None
     assert member.id is not None
     found = await open_round_with_challenge(session, workspace)
     if found is None:
         raise UserError("No challenge is open right now. Check back at the next daily post.")
     rnd, challenge = found
+    if round_id is not None and round_id != rnd.id:
+        raise UserError(
+            f"Round #{round_id} has closed; round #{rnd.id} is open now (`/study today`)."
+        )
     status = await round_status(session, rnd, challenge, member)
     if status.solved:
         raise UserError(

@@ -66,7 +66,7 @@ class Task:
 def task_of(challenge: Challenge) -> Task:
     spec = kaggle_spec(challenge)
     if spec is None:
-        raise UserError(f"`{challenge.id}` is not a Kaggle task. See `/study kaggle`.")
+        raise UserError(f"`{challenge.id}` is not a Kaggle task. See `/study kaggle show`.")
     return Task(
         challenge,
         str(spec["url"]),

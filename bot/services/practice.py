@@ -1,6 +1,6 @@
 """Practice outside the daily round, with spaced repetition of what a member got wrong.
 
-`/study practice [track]` asks one question at a time: a review that has come due first, else
+`/study practice next [track]` asks one question at a time: a review that has come due first, else
 a new challenge from the track asked for or, by default, the member's weakest track. A question
 answered wrong (in practice or in a daily round) comes back after 1 day; answered right on
 review, after 3 days, then 7; right after that, it is learnt. A correct practice answer counts
@@ -265,7 +265,7 @@ async def answer(
     """Grade an answer to the open practice question."""
     current = await open_question(session, member)
     if current is None:
-        raise UserError("No practice question is open. Ask for one with `/study practice`.")
+        raise UserError("No practice question is open. Ask for one with `/study practice next`.")
     p, ch = current
     instance = instance_for(ch, workspace, member)
     verdict = grade_answer(ch, text, instance)  # a wrong-form answer raises: no attempt used

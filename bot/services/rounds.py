@@ -12,7 +12,7 @@ from sqlmodel import and_, col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog.sequence import load_sequence, next_pick
-from bot.catalog.texts import challenge_text, reveal_text, round_title
+from bot.catalog.texts import round_post
 from bot.edge.errors import UserError
 from bot.edge.messages import Post
 from bot.rules.timeutil import zone
@@ -83,7 +83,7 @@ def refuse_kaggle(challenge: Challenge) -> None:
     if challenge.kind == "kaggle":
         raise UserError(
             f"`{challenge.id}` is a Kaggle task: it runs for days, so it is not a daily round. "
-            f"Members take it on with `/study kaggle {challenge.id}`."
+            f"Members take it on with `/study kaggle show {challenge.id}`."
         )
 
 
@@ -181,19 +181,15 @@ async def start_round(
     return Opened(rnd, challenge, previous)
 
 
-async def round_post(session: AsyncSession, workspace: Workspace, opened: Opened) -> Post:
+async def opened_post(session: AsyncSession, workspace: Workspace, opened: Opened) -> Post:
     """The channel post for a freshly opened round, revealing the one it closed."""
-    body = challenge_text(opened.challenge)
-    if opened.closed is not None:
+    previous = None
+    if opened.closed is not None and opened.closed.id is not None:
         old = await session.get(Challenge, opened.closed.challenge_id)
         if old is not None:
-            body += f"\n\nPrevious round #{opened.closed.id}, {old.title}:\n{reveal_text(old)}"
-    return Post(
-        body=body,
-        channel=workspace.post_channel,
-        title=round_title(opened.round, opened.challenge),
-        kind="round",
-    )
+            previous = (opened.closed.id, old)
+    assert opened.round.id is not None
+    return round_post(opened.round.id, opened.challenge, workspace.post_channel, previous)
 
 
 async def schedule_round(

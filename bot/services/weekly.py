@@ -21,6 +21,11 @@ from bot.store.models import ActivityDay, Challenge, Member, Round, Submission, 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
+def medal(rank: int) -> str:
+    """A rank as shown on a leaderboard: a medal for the first three."""
+    return MEDALS.get(rank, f"{rank}.")
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     rank: int
@@ -111,9 +116,7 @@ def report_post(ws: Workspace, report: WeekReport, key: str | None = None) -> Po
     lines = []
     for line in report.top:
         streak = f" · {line.streak}-day streak" if line.streak else ""
-        lines.append(
-            f"{MEDALS.get(line.rank, f'{line.rank}.')} {line.name} — {line.points} pts{streak}"
-        )
+        lines.append(f"{medal(line.rank)} {line.name} — {line.points} pts{streak}")
     if not lines:
         lines.append("Nobody scored this week. A fresh week is open: `/study today`.")
     elif report.entrants > len(report.top):

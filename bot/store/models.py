@@ -71,6 +71,9 @@ class Workspace(SQLModel, table=True):
     leaderboard_due_at: datetime | None = _ts(nullable=True, index=True)
     # The last auto-picked bank challenge: auto-pick walks the bank on from here.
     pick_cursor: str | None = Field(default=None, max_length=64)
+    # A scheduled post the platform refused for good (no channel, no permission): told to the
+    # next moderator who runs a command, once, then cleared.
+    moderator_notice: str | None = Field(default=None, max_length=500)
 
 
 class Member(SQLModel, table=True):
@@ -257,7 +260,8 @@ class PostLedger(SQLModel, table=True):
     kind: daily | leaderboard | reminder. period: the local date (`2026-03-08`), the reported
     week's Monday (`2026-03-02`), or `<member id>/<study day>` for a reminder.
     status: pending (claimed, to send at next_attempt_at) -> sending -> sent, or pending again
-    after a failed try, or failed after the last; skipped when it fell due too long ago.
+    after a failed try, or failed after the last; skipped when it fell due too long ago;
+    undeliverable when the platform refused it for good (no channel, no permission, DMs closed).
     """
 
     __tablename__ = "post_ledger"
@@ -281,6 +285,8 @@ class PostLedger(SQLModel, table=True):
     # The claim or take that owns a send: set-based statements select the rows by it.
     batch: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=500)
+    # Where the platform put the post (`channel/message id`), when it says.
+    sent_ref: str | None = Field(default=None, max_length=200)
     claimed_at: datetime = _ts()
     sent_at: datetime | None = _ts(nullable=True)
 

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 
 from adapters.console import ConsoleSession, Printer
-from bot.core import Core
 from bot.edge.clock import SimulatedClock
 from bot.rules.timeutil import parse_instant
 from bot.settings import load_settings
@@ -58,7 +57,7 @@ def replies(recs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def scenario_output(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     lines, _ = build()
-    db = tmp_path_factory.mktemp("scenario") / "bot.store.db"
+    db = tmp_path_factory.mktemp("scenario") / "bot.db"
     proc = run_cli(db, lines, "--json", "--start", START)
     assert proc.returncode == 0, proc.stderr
     return records(proc.stdout)
@@ -155,16 +154,17 @@ def test_restart_after_every_line_changes_nothing(tmp_path: Path) -> None:
             settings = load_settings(
                 database_url=f"sqlite:///{db_file}", content_dir=FIXTURE_CONTENT
             )
-            core = Core.build(settings, SimulatedClock(parse_instant(START)))
-            await core.start()
-            session = ConsoleSession(
-                core, Printer(out, True, None), moderators=["admin"], simulated=True
+            session = ConsoleSession.build(
+                settings,
+                SimulatedClock(parse_instant(START)),
+                Printer(out, True, None),
+                moderators=["admin"],
+                simulated=True,
             )
             await session.open()
             for line in chunk:
                 await session.push(line)
             await session.close()
-            await core.stop()
         return out.getvalue().splitlines()
 
     import asyncio
@@ -258,9 +258,9 @@ def test_db_commands(tmp_path: Path) -> None:
         return proc.stdout
 
     assert "current: base" in cli("db", "current")
-    assert "database at 0003" in cli("db", "upgrade")
+    assert "database at 0004" in cli("db", "upgrade")
     assert "database at base" in cli("db", "downgrade", "base")
-    assert "database at 0003" in cli("db", "upgrade")
+    assert "database at 0004" in cli("db", "upgrade")
     check = cli("content", "check")
     assert "ok: " in check
     assert "generators (a personal instance for each member):" in check

@@ -403,14 +403,14 @@ async def test_daily_study_at_the_same_local_time_across_dst_keeps_the_streak(db
 
 async def test_structured_options_parse_like_text(harness: Harness) -> None:
     """Platforms with typed parameters pass options by name; they parse and fail the same way."""
-    from bot.edge.invocation import Invocation
+    from bot.edge.invocation import Command, Invocation
 
     h = harness
 
     async def run(text: str, options: dict[str, str]) -> str:
-        inv = Invocation(
-            "test", h.workspace, "#c", "olga", "Olga", text, h.clock.now(), options=options
-        )
+        path = tuple(text.removeprefix("/").split())
+        action = Command(path, options)
+        inv = Invocation("test", h.workspace, "#c", "olga", "Olga", action, h.clock.now())
         reply = (await h.dispatcher.handle(inv)).reply
         return ("ERROR " if reply.error else "") + reply.body
 

@@ -17,8 +17,12 @@ from sqlmodel import col, select
 from bot.catalog.bank import load_bank, sync_bank
 from bot.edge.clock import SimulatedClock
 from bot.edge.messages import Post
+from bot.edge.ports import SentRef
+from bot.scheduling import daily
+from bot.scheduling.delivery import Delivery
 from bot.scheduling.election import FileElection, PostgresElection
-from bot.scheduling.scheduler import Claim, Scheduler, TickReport
+from bot.scheduling.ledger import Claim, TickReport
+from bot.scheduling.scheduler import Scheduler
 from bot.scheduling.service import SLACK, SchedulerService
 from bot.store.db import Database
 from bot.store.models import PostLedger, Round, Score
@@ -57,9 +61,10 @@ class ClockedPoster(FakePoster):
         self.clock = clock
         self.at: list[datetime] = []
 
-    async def send(self, workspace_external_id: str, post: Post) -> None:
-        await super().send(workspace_external_id, post)
+    async def send(self, platform: str, workspace: str, post: Post) -> SentRef | None:
+        await super().send(platform, workspace, post)
         self.at.append(self.clock.now())
+        return None
 
 
 async def clocked(db: Database, start: datetime = MONDAY) -> tuple[Harness, ClockedPoster]:
@@ -155,7 +160,7 @@ async def test_crash_between_claim_and_send_sends_once_at_start(db: Database) ->
     h, _ = await clocked(db)
 
     class DiesOnSend(FakePoster):
-        async def send(self, workspace_external_id: str, post: Post) -> None:
+        async def send(self, platform: str, workspace: str, post: Post) -> SentRef | None:
             raise Crash
 
     dying = Scheduler(h.db, h.clock, DiesOnSend(), grace=GRACE)
@@ -176,17 +181,21 @@ async def test_crash_between_claim_and_send_sends_once_at_start(db: Database) ->
     assert [r.status for r in await ledger(h.db)] == ["sent"]
 
 
-async def test_crash_inside_the_claim_transaction_leaves_nothing_half_done(db: Database) -> None:
+async def test_crash_inside_the_claim_transaction_leaves_nothing_half_done(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     h, _ = await clocked(db)
+    opens = daily.open_rounds
 
-    class DiesWhileClaiming(Scheduler):
-        async def _open_rounds(self, *args: Any, **kwargs: Any) -> int:
-            await super()._open_rounds(*args, **kwargs)
-            raise Crash
+    async def dies_while_claiming(*args: Any, **kwargs: Any) -> int:
+        await opens(*args, **kwargs)
+        raise Crash
 
     h.clock.set(datetime(2026, 3, 3, 9, tzinfo=UTC))
-    with pytest.raises(Crash):
-        await DiesWhileClaiming(h.db, h.clock, h.poster, grace=GRACE).run_due()
+    with monkeypatch.context() as m:
+        m.setattr(daily, "open_rounds", dies_while_claiming)
+        with pytest.raises(Crash):
+            await scheduler_for(h).run_due()
     assert await ledger(h.db) == []
     async with h.db.unit_of_work() as s:
         assert (await s.exec(select(Round))).all() == []
@@ -199,17 +208,19 @@ async def test_a_crash_after_the_send_resends_with_the_same_key(db: Database) ->
     again on restart with the same key, for a platform (Discord's nonce) to recognise."""
     h, _ = await clocked(db)
 
-    class DiesAfterSending(Scheduler):
+    class DiesAfterSending(Delivery):
         async def _deliver_group(
             self, claims: list[Claim], now: datetime, report: TickReport
         ) -> None:
             for claim in claims:
-                await self.poster.send(claim.workspace, claim.post)
+                await self.poster.send(claim.platform, claim.workspace, claim.post)
             raise Crash
 
     h.clock.set(datetime(2026, 3, 3, 9, tzinfo=UTC))
+    dying = scheduler_for(h)
+    dying.delivery = DiesAfterSending(h.db, h.poster)
     with pytest.raises(Crash):
-        await DiesAfterSending(h.db, h.clock, h.poster, grace=GRACE).run_due()
+        await dying.run_due()
     fresh = scheduler_for(h)
     await fresh.recover(exclusive=True)
     await fresh.run_due()

@@ -2,7 +2,8 @@ import pytest
 
 from bot.edge.errors import UserError
 from commands import build_registry
-from commands.registry import Kind, Param, parse_args, parse_line, tokenize
+from commands.parsing import parse_args, parse_line, tokenize
+from commands.spec import Kind, Param
 
 REG = build_registry()
 
@@ -88,7 +89,11 @@ def test_every_command_has_help_and_a_usage() -> None:
     for required in (
         "/study join", "/study timezone", "/study today", "/study submit", "/study log",
         "/study streak", "/study leaderboard", "/study profile", "/study remind",
-        "/study export", "/study forget", "/study help", "/studymod config",
+        "/study export", "/study forget", "/study help", "/studymod config show",
+        "/studymod config channel", "/studymod config daily-time", "/studymod config timezone",
+        "/studymod config leaderboard", "/study practice next", "/study practice answer",
+        "/study kaggle show", "/study kaggle submit", "/studymod review list",
+        "/studymod review reject",
         "/studymod challenge add", "/studymod challenge schedule", "/studymod challenge list",
         "/studymod challenge cancel", "/studymod challenge post-now",
         "/studymod streak repair", "/studymod stats",
@@ -103,3 +108,49 @@ def test_every_command_has_help_and_a_usage() -> None:
 def test_param_usage_rendering() -> None:
     assert Param("x", Kind.CHOICE, "", required=False, choices=("a", "b")).usage == "[a|b]"
     assert Param("minutes", Kind.INT, "").usage == "<minutes>"
+
+
+def test_every_path_is_a_leaf_of_at_most_three_words() -> None:
+    """Discord's tree: a command, an optional group, a subcommand; nothing both at once."""
+    paths = list(REG.specs)
+    for path in paths:
+        assert 2 <= len(path) <= 3, path
+        assert not any(o != path and o[: len(path)] == path for o in paths), path
+
+
+def test_a_path_that_is_a_prefix_of_another_is_refused() -> None:
+    from commands.registry import Registry
+    from commands.spec import CommandSpec
+
+    async def noop(ctx: object, args: object) -> None:  # pragma: no cover - never run
+        raise AssertionError
+
+    reg = Registry()
+    reg.add(CommandSpec(("a", "b", "c"), "x", noop))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="prefix"):
+        reg.add(CommandSpec(("a", "b"), "x", noop))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/study practice", "/study practice next"),
+        ("/study practice cs-fundamentals", "/study practice next"),
+        ("/study kaggle", "/study kaggle show"),
+        ("/study kaggle titanic", "/study kaggle show"),
+        ("/studymod config", "/studymod config show"),
+        ("/studymod config channel #x", "/studymod config channel"),
+        ("/study practice answer B", "/study practice answer"),
+        ("/study kaggle submit a b 1", "/study kaggle submit"),
+    ],
+)
+def test_old_spellings_still_work_in_text_form(old: str, new: str) -> None:
+    assert parse(old)[0] == new
+
+
+def test_members_and_channels_are_typed() -> None:
+    assert parse("/study streak @alice")[1] == {"member": "alice"}
+    assert parse("/study profile Ann Lee")[1] == {"member": "Ann Lee"}  # a display name
+    assert parse("/studymod config channel #study")[1] == {"channel": "#study"}
+    with pytest.raises(UserError, match="channel"):
+        parse("/studymod config channel #a\x00")

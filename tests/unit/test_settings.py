@@ -19,7 +19,6 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: i
     s = load_settings()
     assert s.database_url == "sqlite:///studybot.db"
     assert s.log_level == "INFO"
-    assert s.platform_credentials == []
 
 
 @pytest.mark.parametrize(

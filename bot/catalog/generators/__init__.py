@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 INLINE_MAX_CHARS = 1800  # data up to this size goes in a code block, larger is attached
-MESSAGE_MAX_CHARS = 2000  # Discord's message limit: a code block never pushes the text past it
+MESSAGE_MAX_CHARS = 2000  # a question with its inline input stays within this, as one message
 MAX_DATA_BYTES = 102_400  # 100 KB: the largest input we ever send
 ATTACHMENT_NAME = "input.txt"
 SEED_DOMAIN = b"studybot/generators/v1"
@@ -96,5 +96,5 @@ def render(instance: Instance) -> tuple[str, Attachment | None]:
         return inline, None
     return (
         f"{instance.prompt}\n\n(your input is attached)",
-        Attachment(ATTACHMENT_NAME, data, "text/plain"),
+        Attachment.text(ATTACHMENT_NAME, data),
     )

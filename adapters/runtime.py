@@ -1,0 +1,147 @@
+"""The one wiring place: Settings in; database, challenge bank, command dispatcher, scheduler and
+one Poster per platform out. Every adapter (the console, and each chat platform) starts the bot
+through a Runtime, so they all run the same core the same way.
+
+    runtime = Runtime.build(settings, clock, {"console": poster})
+    await runtime.start()          # migrate, load the bank, start scheduling
+    outcome = await runtime.dispatcher.handle(invocation)
+    await runtime.stop()
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.core import Core
+from bot.edge.clock import Clock
+from bot.edge.messages import Post
+from bot.edge.ports import Poster, SentRef
+from bot.scheduling.election import Election, election_for
+from bot.scheduling.ledger import TickReport
+from bot.scheduling.scheduler import Scheduler
+from bot.scheduling.service import SchedulerService
+from bot.services.console_state import Resumed, open_console, save_console
+from bot.settings import Settings
+from bot.store.db import Database
+from commands import build_registry
+from commands.dispatcher import Dispatcher, RateLimiter
+
+log = logging.getLogger(__name__)
+
+# How scheduled posts are driven: by APScheduler on the wall clock, step by step by the caller
+# (the console's simulated clock, tests), or not at all in this process.
+Drive = Literal["service", "manual", "off"]
+
+
+class NoPosterError(RuntimeError):
+    """A post for a platform this process does not run (retried: another process may)."""
+
+
+class PlatformPosters:
+    """The Poster the core sees: each post goes to its workspace's platform's Poster."""
+
+    def __init__(self, posters: Mapping[str, Poster]) -> None:
+        self.posters = dict(posters)
+
+    async def send(self, platform: str, workspace: str, post: Post) -> SentRef | None:
+        poster = self.posters.get(platform)
+        if poster is None:
+            raise NoPosterError(f"this process runs no {platform} adapter")
+        return await poster.send(platform, workspace, post)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    core: Core
+    posters: PlatformPosters
+    dispatcher: Dispatcher
+    scheduler: Scheduler
+    election: Election
+    drive: Drive
+    service: SchedulerService | None = None
+    leader: bool = False
+
+    @property
+    def clock(self) -> Clock:
+        return self.core.clock
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        clock: Clock,
+        posters: Mapping[str, Poster],
+        *,
+        drive: Drive = "service",
+        rate_limit: bool = True,
+        db: Database | None = None,
+    ) -> Runtime:
+        core = Core.build(settings, clock, db)
+        routed = PlatformPosters(posters)
+        scheduler = Scheduler(core.db, clock, routed, grace=settings.grace)
+        election = election_for(core.db, settings.database_url)
+        if not settings.scheduler:
+            drive = "off"
+        service = SchedulerService(scheduler, election) if drive == "service" else None
+        dispatcher = Dispatcher(
+            core.db,
+            build_registry(),
+            routed,
+            rate_limiter=RateLimiter(settings.rate_limit_per_minute) if rate_limit else None,
+            grace=settings.grace,
+            on_rearm=service.notify if service is not None else None,
+        )
+        return cls(settings, core, routed, dispatcher, scheduler, election, drive, service)
+
+    async def start(self) -> None:
+        """Migrate, load the bank, and start sending scheduled posts."""
+        await self.core.start()
+        await self.start_scheduling()
+
+    async def start_scheduling(self) -> None:
+        """Start sending scheduled posts: what fell due while the bot was down goes out now,
+        within the grace window."""
+        if self.drive == "service":
+            assert self.service is not None
+            await self.service.start()
+        elif self.drive == "manual":
+            self.leader = await self.election.acquire()
+            if not self.leader:
+                log.warning("another studybot process sends this database's scheduled posts")
+                return
+            await self.scheduler.recover(exclusive=True)
+            await self.scheduler.arm_missing()
+            await self.scheduler.run_due()
+
+    async def open_console(self, platform: str, external_id: str) -> Resumed:
+        """The console's workspace and its saved state (the console adapter's one need of the
+        store)."""
+        s = self.settings
+        now = self.clock.now()
+        channel, tz = s.console_channel, s.console_timezone
+        return await open_console(self.core.db, platform, external_id, channel, tz, now, s.grace)
+
+    async def save_console(
+        self, workspace_id: int, acting_user: str, simulated_now: datetime | None
+    ) -> None:
+        await save_console(self.core.db, workspace_id, acting_user, simulated_now)
+
+    async def run_due(self) -> TickReport:
+        """Manual drive: send what is due at the clock's now (nothing unless elected)."""
+        if self.drive != "manual" or not self.leader:
+            return TickReport()
+        return await self.scheduler.run_due()
+
+    async def stop(self) -> None:
+        try:
+            if self.service is not None:
+                await self.service.stop()
+            else:
+                await self.election.release()
+        finally:
+            await self.core.stop()

@@ -1,0 +1,77 @@
+"""The vocabulary of commands: typed parameters and command specs.
+
+A spec names its path (`study submit`), help, typed parameters and permission. Every path is a
+leaf (no path is a prefix of another), so the same tree maps onto Discord's command / group /
+subcommand levels and onto a text command line alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from bot.edge.messages import Reply
+from commands.context import Context
+
+
+class Kind(Enum):
+    WORD = "word"  # one token
+    REST = "rest"  # the rest of the line, as typed
+    INT = "int"
+    HHMM = "hhmm"
+    DATE = "date"
+    TIMEZONE = "timezone"
+    CHOICE = "choice"
+    PAIRS = "pairs"  # key=value pairs
+    USER = "user"  # a member: the platform's user id (adapters hand the core ids), or a name
+    CHANNEL = "channel"  # a channel: the platform's channel id
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    kind: Kind
+    help: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    keys: tuple[str, ...] = ()
+    # False: not read from a typed command line, only from structured options (a button's
+    # preset, a form, a platform's own option). Not shown in the text usage either.
+    positional: bool = True
+    max_length: int = 2000
+
+    @property
+    def usage(self) -> str:
+        label = (
+            "|".join(self.choices)
+            if self.kind is Kind.CHOICE and len(self.choices) <= 4
+            else self.name
+        )
+        if self.kind is Kind.PAIRS:
+            label = "key=value …"
+        return f"<{label}>" if self.required else f"[{label}]"
+
+
+Handler = Callable[[Context, dict[str, Any]], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    path: tuple[str, ...]
+    help: str
+    handler: Handler
+    params: tuple[Param, ...] = ()
+    moderator: bool = False
+    needs_member: bool = True
+
+    @property
+    def name(self) -> str:
+        return "/" + " ".join(self.path)
+
+    @property
+    def usage(self) -> str:
+        return " ".join([self.name, *(p.usage for p in self.params if p.positional)])
