@@ -18,10 +18,20 @@ from __future__ import annotations
 
 import hashlib
 
-from bot.catalog.generators import data_modeling, math_foundations, ml_algorithms, software_systems
+from bot.catalog.generators import (
+    cs_dynamic,
+    cs_graphs,
+    cs_sequences,
+    data_modeling,
+    dm_classification,
+    math_foundations,
+    ml_algorithms,
+    ml_clustering,
+    software_systems,
+    stats_inference,
+    stats_probability,
+)
 from bot.catalog.generators.base import Generator, Instance
-from bot.catalog.generators.numeric import NUMERIC
-from bot.catalog.generators.puzzles import PUZZLES
 from bot.catalog.generators.rng import Rng
 from bot.edge.messages import Attachment
 
@@ -55,8 +65,13 @@ def _registry(generators: tuple[Generator, ...]) -> dict[str, Generator]:
 
 
 GENERATORS: dict[str, Generator] = _registry(
-    PUZZLES
-    + NUMERIC
+    cs_sequences.GENERATORS
+    + cs_graphs.GENERATORS
+    + cs_dynamic.GENERATORS
+    + stats_probability.GENERATORS
+    + stats_inference.GENERATORS
+    + dm_classification.GENERATORS
+    + ml_clustering.GENERATORS
     + math_foundations.GENERATORS
     + data_modeling.GENERATORS
     + ml_algorithms.GENERATORS

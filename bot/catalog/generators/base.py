@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from bot.catalog.generators.rng import Rng
@@ -95,3 +97,55 @@ def thousandths(k: int) -> str:
     """An integer count of thousandths as a decimal: 57 -> "0.057"."""
     sign = "-" if k < 0 else ""
     return f"{sign}{abs(k) // 1000}.{abs(k) % 1000:03d}"
+
+
+BH = "Blitzstein & Hwang, Introduction to Probability (2nd ed.)"
+
+
+OPENINTRO = "Diez, Çetinkaya-Rundel & Barr, OpenIntro Statistics (4th ed.)"
+
+
+def ordinal(n: int) -> str:
+    """1 -> 1st, 2 -> 2nd, 11 -> 11th, 23 -> 23rd."""
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def places_text(places: int) -> str:
+    return f"Give a decimal rounded to {places} places"
+
+
+def mean_var(values: list[int], ddof: int) -> tuple[Fraction, Fraction]:
+    """Exact mean and variance of integers (divide by n - ddof)."""
+    n = len(values)
+    mean = Fraction(sum(values), n)
+    return mean, sum(((v - mean) * (v - mean) for v in values), Fraction(0)) / (n - ddof)
+
+
+def normal_cdf(z: float) -> float:
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+SUBMIT_INT = "Submit one integer."
+
+
+CLRS = "Cormen, Leiserson, Rivest & Stein, Introduction to Algorithms (3rd ed.)"
+
+
+KT = "Kleinberg & Tardos, Algorithm Design"
+
+
+def distinct_ints(rng: Rng, k: int, lo: int, hi: int) -> list[int]:
+    """k distinct integers from [lo, hi], in the order drawn (for k much smaller than the range)."""
+    seen: set[int] = set()
+    out: list[int] = []
+    while len(out) < k:
+        x = rng.randint(lo, hi)
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+def lines(rows: list[str]) -> str:
+    return "\n".join(rows)
