@@ -29,7 +29,7 @@ migrate: $(STAMP)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
-	$(BIN)/mypy bot commands
+	$(BIN)/mypy bot commands adapters
 
 format: $(DEVSTAMP)
 	$(BIN)/ruff format .

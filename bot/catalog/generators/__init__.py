@@ -23,7 +23,7 @@ from bot.catalog.generators import (
     cs_graphs,
     cs_sequences,
     data_modeling,
-    dm_classification,
+    dm_evaluation,
     math_foundations,
     ml_algorithms,
     ml_clustering,
@@ -70,7 +70,7 @@ GENERATORS: dict[str, Generator] = _registry(
     + cs_dynamic.GENERATORS
     + stats_probability.GENERATORS
     + stats_inference.GENERATORS
-    + dm_classification.GENERATORS
+    + dm_evaluation.GENERATORS
     + ml_clustering.GENERATORS
     + math_foundations.GENERATORS
     + data_modeling.GENERATORS

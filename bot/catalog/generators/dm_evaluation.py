@@ -1,14 +1,19 @@
-"""Classification-metric puzzles (data-modeling-evaluation): scores on a member's own labels."""
+"""Evaluation generators (data-modeling-evaluation): classification scores on a member's own
+labels, and an A/B test on their own counts."""
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from bot.catalog.generators.base import (
+    OPENINTRO,
     Generator,
     Instance,
     decimal_answer,
+    far_apart,
     lines,
+    places_text,
 )
 from bot.catalog.generators.rng import Rng
 
@@ -75,6 +80,28 @@ def make_macro_f1(rng: Rng) -> Instance:
     return decimal_answer(prompt, data, float(macro), 4)
 
 
+def make_two_proportion_z(rng: Rng) -> Instance:
+    while True:
+        na, nb = rng.randint(400, 5000), rng.randint(400, 5000)
+        ka = rng.randint(20, 300)
+        kb = max(5, ka + rng.randint(-40, 60))
+        xa = max(1, na * ka // 1000 + rng.randint(-10, 10))
+        xb = max(1, nb * kb // 1000 + rng.randint(-10, 10))
+        pa, pb, pool = xa / na, xb / nb, (xa + xb) / (na + nb)
+        z = (pb - pa) / math.sqrt(pool * (1 - pool) * (1 / na + 1 / nb))
+        unpooled = (pb - pa) / math.sqrt(pa * (1 - pa) / na + pb * (1 - pb) / nb)
+        if abs(z) >= 0.3 and far_apart(z, [unpooled, -z], 3):
+            break
+    prompt = (
+        f"An A/B test showed the old sign-up page to {na} visitors, of whom {xa} signed up, and "
+        f"the new page to {nb} visitors, of whom {xb} signed up. Compute the two-proportion z "
+        "statistic for new minus old with the pooled proportion: z = (p_new - p_old) / "
+        "sqrt(p(1 - p)(1/n_old + 1/n_new)), where p is the sign-up rate of both groups "
+        f"together. {places_text(3)}; it is negative when the new page did worse."
+    )
+    return decimal_answer(prompt, None, z, 3)
+
+
 GENERATORS: tuple[Generator, ...] = (
     Generator(
         id="puzzle-macro-f1",
@@ -90,5 +117,20 @@ GENERATORS: tuple[Generator, ...] = (
         ),
         reference="scikit-learn User Guide, Metrics and scoring: Precision, recall and F-measures",
         make=make_macro_f1,
+    ),
+    Generator(
+        id="numeric-ab-two-proportion-z",
+        kind="numeric",
+        track="data-modeling-evaluation",
+        difficulty=2,
+        title="Is the new sign-up page better?",
+        explanation=(
+            "Under the null hypothesis both pages share one rate, estimated from both groups "
+            "together, p = (x_old + x_new) / (n_old + n_new); the standard error is "
+            "sqrt(p(1 - p)(1/n_old + 1/n_new)) and z = (p_new - p_old) / SE. Its square equals "
+            "the chi-square statistic of the 2x2 table without continuity correction."
+        ),
+        reference=f"{OPENINTRO}, section 6.2 (Difference of two proportions)",
+        make=make_two_proportion_z,
     ),
 )
