@@ -110,7 +110,7 @@ def make_logistic_gradient(rng: Rng) -> Instance:
         z = (sum(wi * xi for wi, xi in zip(w, x, strict=True)) + 10 * b) / 100
         p = 1 / (1 + math.exp(-z))
         xj = x[j] / 10
-        grad = (p - y) * xj
+        grad = (p if y == 0 else -1 / (1 + math.exp(z))) * xj  # (p - y) xj, without cancelling
         mistakes = [
             (y - p) * xj,  # the sign flipped
             (p - y),  # the inner derivative dropped
