@@ -210,9 +210,11 @@ def make_determinant(rng: Rng) -> Instance:
 def solve_exact(a: list[list[Fraction]], b: list[Fraction]) -> list[Fraction]:
     """Gauss-Jordan elimination over the rationals for a small non-singular system."""
     n = len(a)
-    m = [row[:] + [rhs] for row, rhs in zip(a, b, strict=True)]
+    m = [[*row, rhs] for row, rhs in zip(a, b, strict=True)]
     for col in range(n):
-        pivot = next(r for r in range(col, n) if m[r][col] != 0)
+        pivot = next((r for r in range(col, n) if m[r][col] != 0), None)
+        if pivot is None:
+            raise ZeroDivisionError("singular system")
         m[col], m[pivot] = m[pivot], m[col]
         for r in range(n):
             if r != col and m[r][col] != 0:
@@ -241,14 +243,15 @@ def make_least_squares(rng: Rng) -> Instance:
             for u, v in zip(x1, x2, strict=True)
         ]
         ones = [1] * n
-        if len(set(x1)) < 3:
-            continue
-        full = ols([ones, x1, x2], y)
+        try:
+            full = ols([ones, x1, x2], y)
+            simple = float(ols([ones, x1], y)[1])  # x2 left out
+            no_intercept = float(ols([x1, x2], y)[0])
+        except ZeroDivisionError:
+            continue  # dependent columns: no unique fit
         b1 = float(full[1])
-        simple = float(ols([ones, x1], y)[1])  # x2 left out
-        no_intercept = float(ols([x1, x2], y)[0])
         mistakes = [simple, no_intercept, float(full[2]), float(full[0])]
-        if 0.05 <= abs(b1) and far_apart(b1, mistakes, 4, factor=10):
+        if abs(b1) >= 0.05 and far_apart(b1, mistakes, 4, factor=10):
             break
     prompt = (
         f"Your input is {n} observations, one per line as `x1 x2 y`. Fit the linear model "
