@@ -315,8 +315,9 @@ GENERATORS: tuple[Generator, ...] = (
         title="Spectral norm of a small matrix",
         explanation=(
             "The spectral norm is the largest singular value, the square root of the largest "
-            "eigenvalue of AAᵀ (here a 2×2 matrix [[p, q], [q, r]], whose eigenvalues are "
-            "(p + r ± sqrt((p - r)^2 + 4q^2)) / 2). The Frobenius norm sqrt(p + r) is larger "
+            "eigenvalue of AAᵀ: the 2×2 matrix [[p, q], [q, r]], with p and r the squared "
+            "lengths of the rows and q their dot product, whose eigenvalues are "
+            "(p + r ± sqrt((p - r)^2 + 4q^2)) / 2. The Frobenius norm sqrt(p + r) is larger "
             "unless A has rank 1, and the largest row or column sum is a different norm."
         ),
         reference=f"{STRANG}, section 7.2 (Bases and matrices in the SVD)",
