@@ -346,9 +346,9 @@ GENERATORS: tuple[Generator, ...] = (
         title="One coefficient of a two-feature least-squares fit",
         explanation=(
             "Stack a column of ones, x1 and x2 into X and solve the normal equations "
-            "XᵀX b = Xᵀy (or call np.linalg.lstsq). Because x2 is correlated with x1, the "
-            "slope from regressing y on x1 alone is biased: it absorbs part of x2's effect. "
-            "Dropping the intercept changes b1 as well."
+            "XᵀX b = Xᵀy (or call np.linalg.lstsq). Regressing y on x1 alone gives a different "
+            "slope whenever x1 and x2 are correlated in the sample: it absorbs part of x2's "
+            "effect (omitted-variable bias). Dropping the intercept changes b1 as well."
         ),
         reference=f"{STRANG}, section 4.3 (Least squares approximations)",
         make=make_least_squares,
