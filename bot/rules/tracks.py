@@ -8,5 +8,6 @@ TRACK_NAMES: dict[str, str] = {
     "data-modeling-evaluation": "Data modelling & evaluation",
     "ml-algorithms-libraries": "ML algorithms & libraries",
     "software-engineering-systems": "Software engineering & systems",
+    "math-foundations": "Math foundations",
 }
 TRACKS: tuple[str, ...] = tuple(TRACK_NAMES)
