@@ -140,23 +140,25 @@ def owners(tokens: list[tuple[int, str]], keys: list[int]) -> list[str]:
     return out
 
 
+def fresh_position(rng: Rng, used: set[int]) -> int:
+    """A ring position not taken yet (recorded in `used`)."""
+    while True:
+        p = rng.below(RING)
+        if p not in used:
+            used.add(p)
+            return p
+
+
 def make_consistent_hashing(rng: Rng) -> Instance:
     while True:
         servers = rng.randint(4, 9)
         per_server = rng.randint(2, 5)
         used: set[int] = set()
 
-        def token() -> int:
-            while True:
-                p = rng.below(RING)
-                if p not in used:
-                    used.add(p)
-                    return p
-
         names = [f"s{i + 1}" for i in range(servers)]
-        old = [(token(), name) for name in names for _ in range(per_server)]
+        old = [(fresh_position(rng, used), name) for name in names for _ in range(per_server)]
         new_name = f"s{servers + 1}"
-        added = [(token(), new_name) for _ in range(per_server)]
+        added = [(fresh_position(rng, used), new_name) for _ in range(per_server)]
         keys = [rng.below(RING) for _ in range(rng.randint(1500, 3000))]
         before = owners(sorted(old), keys)
         after = owners(sorted(old + added), keys)
@@ -177,8 +179,7 @@ def make_consistent_hashing(rng: Rng) -> Instance:
         "a server that is being added (`new <server> <position>`), then the positions of the "
         "cached keys (`key <position>`). A key belongs to the server of the first token at "
         f"or clockwise after its position, wrapping from {RING - 1} to 0. How many keys "
-        "belong to a different server once the new server's tokens are on the ring? "
-        + SUBMIT_INT
+        "belong to a different server once the new server's tokens are on the ring? " + SUBMIT_INT
     )
     return integer_answer(prompt, lines(rows), moved)
 
@@ -244,6 +245,11 @@ def make_burn_rate(rng: Rng) -> Instance:
 # --- throughput of GPU batching under a latency budget ------------------------------------
 
 
+def batch_throughput(fixed: int, per_item: int, b: int) -> Fraction:
+    """Requests per second of back-to-back batches of b taking fixed + per_item/10 * b ms."""
+    return Fraction(1000 * b) / (fixed + Fraction(per_item * b, 10))
+
+
 def make_batching(rng: Rng) -> Instance:
     while True:
         fixed = rng.randint(4, 40)  # ms per batch, whatever its size
@@ -254,14 +260,11 @@ def make_batching(rng: Rng) -> Instance:
         if best < 2:
             continue
 
-        def throughput(b: int) -> Fraction:
-            return Fraction(1000 * b) / (fixed + Fraction(per_item * b, 10))
-
-        answer = throughput(best)
+        answer = batch_throughput(fixed, per_item, best)
         mistakes = [
-            throughput(1),
-            throughput(best + 1),  # one over the budget or the cap
-            throughput((budget - fixed) * 10 // per_item),  # the cap ignored
+            batch_throughput(fixed, per_item, 1),
+            batch_throughput(fixed, per_item, best + 1),  # one over the budget or the cap
+            batch_throughput(fixed, per_item, (budget - fixed) * 10 // per_item),  # the cap ignored
             Fraction(1000 * best, budget),  # as if every batch took the whole budget
         ]
         # When the cap does not bind, ignoring it is no mistake, so that value is skipped.
@@ -290,7 +293,10 @@ GENERATORS: tuple[Generator, ...] = (
             "method interpolates between neighbours and can give a different number. The mean "
             "hides the slow tail that the p99 is there to show."
         ),
-        reference="Hyndman & Fan (1996), Sample Quantiles in Statistical Packages, The American Statistician 50(4)",
+        reference=(
+            "Hyndman & Fan (1996), Sample Quantiles in Statistical Packages, "
+            "The American Statistician 50(4)"
+        ),
         make=make_p99,
     ),
     Generator(
