@@ -159,7 +159,9 @@ def make_consistent_hashing(rng: Rng) -> Instance:
         old = [(fresh_position(rng, used), name) for name in names for _ in range(per_server)]
         new_name = f"s{servers + 1}"
         added = [(fresh_position(rng, used), new_name) for _ in range(per_server)]
-        keys = [rng.below(RING) for _ in range(rng.randint(1500, 3000))]
+        # Distinct positions, also distinct from every token: a repeated `key` line would leave
+        # open whether it is one key or two.
+        keys = [fresh_position(rng, used) for _ in range(rng.randint(1500, 3000))]
         before = owners(sorted(old), keys)
         after = owners(sorted(old + added), keys)
         moved = sum(1 for b, a in zip(before, after, strict=True) if b != a)
@@ -177,9 +179,10 @@ def make_consistent_hashing(rng: Rng) -> Instance:
         f"A cache cluster uses consistent hashing on a ring of positions 0 to {RING - 1}. Your "
         "input lists each server's tokens (`token <server> <position>`), then the tokens of "
         "a server that is being added (`new <server> <position>`), then the positions of the "
-        "cached keys (`key <position>`). A key belongs to the server of the first token at "
-        f"or clockwise after its position, wrapping from {RING - 1} to 0. How many keys "
-        "belong to a different server once the new server's tokens are on the ring? " + SUBMIT_INT
+        "cached keys (`key <position>`, one key per line). No two lines share a position. A "
+        "key belongs to the server of the first token at or clockwise after its position, "
+        f"wrapping from {RING - 1} to 0. How many keys belong to a different server once the "
+        "new server's tokens are on the ring? " + SUBMIT_INT
     )
     return integer_answer(prompt, lines(rows), moved)
 
