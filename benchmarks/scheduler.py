@@ -46,8 +46,8 @@ class RecordingPoster:
 
     sent: list[tuple[str, Post]] = field(default_factory=list)
 
-    async def send(self, workspace_external_id: str, post: Post) -> None:
-        self.sent.append((workspace_external_id, post))
+    async def send(self, platform: str, workspace: str, post: Post) -> None:
+        self.sent.append((workspace, post))
 
 
 async def prepare(path: Path, workspaces: int, members: int) -> None:

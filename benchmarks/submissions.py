@@ -30,7 +30,7 @@ from benchmarks.common import (
     sqlite_timestamp,
     sqlite_url,
 )
-from bot.edge.invocation import Invocation
+from bot.edge.invocation import CommandLine, Invocation
 from bot.edge.messages import Post
 from bot.rules.grading import award
 from bot.services.answers import submit
@@ -58,9 +58,9 @@ class RecordingPoster:
 
     sent: list[tuple[str, Post]] = field(default_factory=list)
 
-    async def send(self, workspace_external_id: str, post: Post) -> None:
+    async def send(self, platform: str, workspace: str, post: Post) -> None:
         """Record the post instead of sending it."""
-        self.sent.append((workspace_external_id, post))
+        self.sent.append((workspace, post))
 
 
 def user_ids(count: int) -> list[str]:
@@ -143,7 +143,7 @@ async def run_dispatcher(db: Database, users: list[str], start: datetime) -> flo
             "#study",
             user,
             user,
-            "/study submit 42",
+            CommandLine("/study submit 42"),
             start + timedelta(milliseconds=i),
         )
         outcome = await dispatcher.handle(inv)

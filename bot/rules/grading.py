@@ -28,6 +28,7 @@ def award(base: int, attempt: int) -> int:
     return base + (FIRST_ATTEMPT_BONUS if attempt == 1 else 0)
 
 
+_GLOSS = re.compile(r"(.*?\S)\s*\(([^()]{1,40})\)")  # an answer, then "(a short gloss)"
 _LEADING_ARTICLE = re.compile(r"^\s*(?:a|an|the)\s+(?=\w)", re.IGNORECASE)
 
 
@@ -145,7 +146,13 @@ def grade(
         norm = normalise_text(answer)
         if not norm:
             raise UserError("Your answer has no letters or digits in it.")
-        return Verdict(any(norm == normalise_text(a) for a in accepted), norm)
+        wanted = {normalise_text(a) for a in accepted}
+        if norm in wanted:
+            return Verdict(True, norm)
+        # An accepted answer may carry a short gloss in parentheses: "stack (LIFO)".
+        glossed = _GLOSS.fullmatch(answer.strip())
+        base = normalise_text(glossed.group(1)) if glossed else ""
+        return Verdict(bool(base) and base in wanted, norm)
     raise UserError(f"Challenges of kind `{kind}` cannot be answered here.")
 
 

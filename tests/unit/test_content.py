@@ -23,19 +23,47 @@ def test_the_bank_has_no_errors() -> None:
 
 
 def test_the_bank_has_the_size_the_issue_asks_for() -> None:
-    """250+ static challenges, 40+ per track, 80 mcq, 50 numeric, 30 text, 25 kaggle; and
-    20+ generators, 12+ of them puzzles."""
+    """450+ static challenges over six tracks, 65+ each, every answer kind at every difficulty
+    on every track; 45+ generators, 5+ per track; 25+ Kaggle tasks."""
     counts = BANK.counts()
-    assert len(BANK.challenges) >= 250
+    assert len(TRACKS) == 6
+    assert "math-foundations" in TRACKS
+    assert len(BANK.challenges) >= 450
     for track in TRACKS:
-        assert sum(counts[track].values()) >= 40, track
-    by_kind = {k: sum(c[k] for c in counts.values()) for k in ("mcq", "numeric", "text", "kaggle")}
-    assert by_kind["mcq"] >= 80
-    assert by_kind["numeric"] >= 50
-    assert by_kind["text"] >= 30
-    assert by_kind["kaggle"] >= 25
-    assert len(GENERATORS) >= 20
-    assert sum(g.kind == "puzzle" for g in GENERATORS.values()) >= 12
+        assert sum(counts[track].values()) >= 65, track
+        cells = {(c.kind, c.difficulty) for c in BANK.challenges if c.track == track}
+        for kind in ("mcq", "numeric", "text"):
+            for difficulty in (1, 2, 3):
+                assert (kind, difficulty) in cells, (track, kind, difficulty)
+        assert sum(g.track == track for g in GENERATORS.values()) >= 5, track
+    assert sum(c["kaggle"] for c in counts.values()) >= 25
+    assert len(GENERATORS) >= 45
+
+
+def test_no_track_gives_its_mcq_answers_away_by_length() -> None:
+    """A member who always picks the longest option must do no better than chance."""
+    for track, (longest, mcqs) in BANK.longest_option_share().items():
+        assert mcqs >= 10, track
+        assert longest <= 0.35 * mcqs, f"{track}: {longest} of {mcqs} right options are longest"
+
+
+def test_the_longest_option_share_counts_strictly_longest_only() -> None:
+    def mcq(cid: str, options: list[str], answer: str) -> ChallengeSpec:
+        return ChallengeSpec(
+            id=cid, kind="mcq", track="cs-fundamentals", difficulty=1, title=f"T {cid}",
+            prompt="Prompt", options=options, answer=answer, explanation="Because.",
+        )  # fmt: skip
+
+    from bot.catalog.bank import Bank
+
+    bank = Bank(
+        [
+            mcq("aa-1", ["long one", "b", "c"], "A"),  # strictly longest
+            mcq("aa-2", ["tie", "tie2"[:3] + "x", "c"], "A"),  # a tie: not strictly longest
+            mcq("aa-3", ["a", "longer", "c"], "A"),
+        ]
+    )
+    assert bank.longest_option_share()["cs-fundamentals"] == (1, 3)
 
 
 NUMERIC = [c for c in BANK.challenges if c.kind == "numeric"]

@@ -126,3 +126,27 @@ def test_a_longer_answer_never_matches_by_containing_the_accepted_one(
     if not base or not normalise_text(extra):
         return
     assert normalise_text(extra + accepted) != base
+
+
+@pytest.mark.parametrize(
+    ("given", "ok"),
+    [
+        ("stack (LIFO)", True),
+        ("Stack(last in, first out)", True),
+        ("a stack (LIFO)", True),
+        ("stack", True),
+        ("queue (LIFO)", False),
+        ("(LIFO) stack", False),
+        ("stack (a gloss that goes on for far too long to be a gloss at all)", False),
+        ("stack (LIFO) (really)", False),
+        ("stacks (LIFO)", False),
+    ],
+)
+def test_an_accepted_answer_may_carry_a_short_gloss(given: str, ok: bool) -> None:
+    assert grade("text", given, accepted=["stack"]).correct is ok
+
+
+def test_a_gloss_is_no_looser_match() -> None:
+    assert not grade("text", "chair", accepted=["air"]).correct
+    assert not grade("text", "chair (air)", accepted=["air"]).correct
+    assert grade("text", "O(n log n)", accepted=["O(n log n)"]).correct
