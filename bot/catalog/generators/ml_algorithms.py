@@ -23,6 +23,8 @@ from bot.catalog.generators.rng import Rng
 
 SUBMIT_INT = "Submit one integer."
 ESL = "Hastie, Tibshirani & Friedman, The Elements of Statistical Learning (2nd ed.)"
+ADAM = "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, ICLR, Algorithm 1"
+IIR = "Manning, Raghavan & Schütze, Introduction to Information Retrieval"
 
 
 def lines(rows: list[str]) -> str:
@@ -259,7 +261,7 @@ def make_naive_bayes(rng: Rng) -> Instance:
         docs = (rng.randint(10, 80), rng.randint(10, 80))
         counts = ([rng.randint(0, 40) for _ in range(v)], [rng.randint(0, 40) for _ in range(v)])
         message = [rng.randint(0, 2) for _ in range(v)]
-        if sum(message) < 2 or min(min(counts[0]), min(counts[1])) == 0 and rng.chance(50):
+        if sum(message) < 2:
             continue
         post = nb_posterior(docs, counts, message, 1, prior=True)
         mistakes = [
@@ -351,7 +353,7 @@ GENERATORS: tuple[Generator, ...] = (
             "exists. With the correction, the first step is almost exactly lr times the sign "
             "of the gradient."
         ),
-        reference="Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, ICLR, Algorithm 1",
+        reference=ADAM,
         make=make_adam,
     ),
     Generator(
@@ -367,7 +369,7 @@ GENERATORS: tuple[Generator, ...] = (
             "whole product. Repeated words count again in the multinomial model, and the prior "
             "comes from the email counts, not the word counts."
         ),
-        reference="Manning, Raghavan & Schütze, Introduction to Information Retrieval, section 13.2",
+        reference=f"{IIR}, section 13.2",
         make=make_naive_bayes,
     ),
 )
