@@ -14,9 +14,8 @@ import typer
 
 from bot.catalog.bank import load_bank
 from bot.catalog.generators import GENERATORS
-from bot.edge.clock import Clock, SimulatedClock, SystemClock
+from bot.edge.clock import Clock, SimulatedClock, SystemClock, parse_instant
 from bot.edge.errors import ConfigError, UserError
-from bot.rules.timeutil import parse_instant
 from bot.rules.tracks import TRACKS
 from bot.settings import Settings, configure_logging, load_settings
 from bot.store.db import Database

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -73,8 +74,12 @@ async def challenge_add(ctx: Context, args: dict[str, Any]) -> Reply:
         raw["options"] = [o.strip() for o in raw["options"].split("|")]
     for key in ("difficulty", "points"):
         if key in raw:
-            if not raw[key].strip().isdigit():
-                raise UserError(f"`{key}` must be a whole number.")
+            low, high = (1, 3) if key == "difficulty" else (1, 1000)
+            if (
+                not re.fullmatch(r"[0-9]{1,4}", raw[key].strip())
+                or not low <= int(raw[key]) <= high
+            ):
+                raise UserError(f"`{key}` must be a whole number from {low} to {high}.")
             raw[key] = int(raw[key])
     if raw.get("kind") == "text":
         raw["answer"] = [a.strip() for a in raw["answer"].split("|")]

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
 from bot.edge.actions import merge, parse_action
-from bot.edge.errors import UserError
+from bot.edge.errors import UserError, shorten_quotes
 from bot.edge.invocation import Command, CommandLine, Invocation, Press, Submit
 from bot.edge.messages import Outbox, Post, Reply, reply_from_dict, reply_to_dict, strip_markers
 from bot.edge.ports import Poster
@@ -65,7 +65,8 @@ class Outcome:
 
 
 def _error(message: str) -> Reply:
-    return Reply(body=message, ephemeral=True, error=True)
+    """A friendly refusal; whatever it quotes of the input is cut to a short excerpt."""
+    return Reply(body=shorten_quotes(message)[:1500], ephemeral=True, error=True)
 
 
 def _clean(options: Mapping[str, str]) -> dict[str, str]:

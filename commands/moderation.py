@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.edge.clock import iso
 from bot.edge.errors import UserError
 from bot.edge.messages import Field, Post, Reply
 from bot.rules.streaks import view
-from bot.rules.timeutil import iso
 from bot.services.activity import record_day, state_of
 from bot.services.kaggle import recent as recent_kaggle
 from bot.services.kaggle import reject as reject_kaggle

@@ -21,8 +21,10 @@ from commands.spec import CommandSpec, Kind, Param
 # -- tokenising ------------------------------------------------------------------------------
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
-# Words, "quoted values" and key="quoted values"; an unpaired quote is an ordinary character.
-_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|'[^'\s]*'|["'])+""")
+# Words, "quoted values", key="quoted values" and 'single-quoted values' (a single quote opens a
+# value only at the start of a word or after `=`, and closes before a space or the end, so an
+# apostrophe as in Bishop's stays a letter); an unpaired quote is an ordinary character.
+_TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|(?<![^\s=])'[^']*'(?=\s|$)|'[^'\s]*'|["'])+""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,14 @@ def convert(param: Param, raw: str) -> Any:
         number = int(value)
         lo, hi = param.minimum, param.maximum
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise UserError(f"`{param.name}` must be between {lo} and {hi}, not {number}.")
+            span = (
+                f"between {lo} and {hi}"
+                if lo is not None and hi is not None
+                else f"at least {lo}"
+                if lo is not None
+                else f"at most {hi}"
+            )
+            raise UserError(f"`{param.name}` must be {span}, not {number}.")
         return number
     if param.kind is Kind.HHMM:
         return parse_hhmm(value)

@@ -5,7 +5,7 @@ raise. Only adapters/runtime.py reaches further into bot/.
 """
 
 from bot.edge.actions import action_id, parse_action
-from bot.edge.clock import Clock, SimulatedClock, SystemClock
+from bot.edge.clock import Clock, SimulatedClock, SystemClock, iso, parse_duration, parse_instant
 from bot.edge.errors import ConfigError, UserError
 from bot.edge.invocation import Action, Command, CommandLine, Invocation, Press, Submit
 from bot.edge.messages import (
@@ -23,7 +23,6 @@ from bot.edge.messages import (
     segments,
 )
 from bot.edge.ports import PermanentSendError, Poster, RetryAfter, SentRef
-from bot.rules.timeutil import iso, parse_duration, parse_instant
 
 __all__ = [
     "Action",

@@ -1,5 +1,21 @@
 """Errors the core raises on purpose; each carries the friendly text shown to the user."""
 
+import re
+
+EXCERPT = 40  # characters of a member's input an error may quote back
+_QUOTED = re.compile(rf"`([^`]{{{EXCERPT + 1},}})`")
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """A short piece of what a member typed, to quote back (never the whole 50 KB line)."""
+    text = text.replace("`", "'")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shorten_quotes(message: str) -> str:
+    """Every `quoted` piece of a message cut to an excerpt."""
+    return _QUOTED.sub(lambda m: f"`{excerpt(m.group(1))}`", message)
+
 
 class UserError(Exception):
     """Bad input or a forbidden action: the user sees `message`, nothing is written."""

@@ -11,36 +11,50 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.edge.errors import UserError
+from bot.edge.errors import UserError, excerpt
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_DURATION = re.compile(r"^\s*(\d+)\s*([dhms])\s*$")
 
 
 @lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
     """The ZoneInfo for an IANA name; raises UserError for an unknown one."""
     try:
-        if not name or name.startswith(("/", ".")) or ".." in name:
+        if not name or name.startswith(("/", ".")) or ".." in name or "\0" in name:
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, OSError) as exc:
         raise UserError(
-            f"`{name}` is not a time zone I know. Use an IANA name such as "
+            f"`{excerpt(name)}` is not a time zone I know. Use an IANA name such as "
             "`Europe/Berlin`, `America/New_York` or `UTC`."
         ) from exc
 
 
+# Names tzdata ships that are not places: the host's own zone, tzdata's placeholder, and the
+# duplicate trees of POSIX and leap-second variants.
+_NOT_PLACES = ("localtime", "Factory")
+_NOT_PLACE_TREES = ("posix/", "right/", "SystemV/")
+
+
 @lru_cache(maxsize=1)
 def _zone_names_by_lower() -> dict[str, str]:
-    return {n.lower(): n for n in available_timezones()}
+    return {
+        n.lower(): n
+        for n in available_timezones()
+        if n not in _NOT_PLACES and not n.startswith(_NOT_PLACE_TREES)
+    }
 
 
 def canonical_timezone(name: str) -> str:
-    """Validate a timezone name, fixing its case (`europe/berlin` -> `Europe/Berlin`)."""
-    fixed = _zone_names_by_lower().get(name.strip().lower(), name.strip())
-    zone(fixed)
+    """An IANA time zone name, its case fixed (`europe/berlin` -> `Europe/Berlin`); UserError
+    for anything else (including `localtime`, `Factory` and the `posix/` copies)."""
+    fixed = _zone_names_by_lower().get(name.strip().lower())
+    if fixed is None:
+        raise UserError(
+            f"`{excerpt(name.strip())}` is not a time zone I know. Use an IANA name such as "
+            "`Europe/Berlin`, `America/New_York` or `UTC`."
+        )
     return fixed
 
 
@@ -116,30 +130,3 @@ def parse_weekday(text: str) -> int:
         if t in (name, name[:3]):
             return i
     raise UserError(f"`{text}` is not a weekday. Use a name such as `monday` or `sun`.")
-
-
-def parse_duration(text: str) -> timedelta:
-    """`1d`, `3h`, `90m`, `30s` to a timedelta."""
-    m = _DURATION.match(text)
-    if not m:
-        raise UserError(f"`{text}` is not a duration. Use e.g. `1d`, `3h`, `90m`.")
-    n, unit = int(m.group(1)), m.group(2)
-    return {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}.get(
-        unit, timedelta(seconds=n)
-    )
-
-
-def parse_instant(text: str) -> datetime:
-    """ISO 8601 instant; a value without an offset is taken as UTC."""
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UserError(f"`{text}` is not an ISO 8601 time, e.g. `2026-03-06T00:00:00Z`.") from exc
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def iso(instant: datetime) -> str:
-    """ISO 8601 in UTC with a `Z`."""
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")

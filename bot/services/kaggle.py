@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog.questions import kaggle_spec
 from bot.catalog.schema import KAGGLE_METRICS
-from bot.edge.errors import UserError
+from bot.edge.errors import UserError, excerpt
 from bot.rules.grading import parse_number
 from bot.rules.timeutil import local_time_utc
 from bot.services.activity import remove_day
@@ -95,8 +95,11 @@ def task_text(challenge: Challenge) -> str:
 def check_url(raw: str, task: Task) -> str:
     """A Kaggle notebook URL, or one under the task's competition or dataset page."""
     url = raw.strip().strip("<>")
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # e.g. an unclosed `[` reads as a broken IPv6 address
+        parts, host = urlsplit(""), ""
     path = parts.path.rstrip("/")
     if parts.scheme != "https" or host not in ("kaggle.com", "www.kaggle.com"):
         raise UserError(
@@ -119,7 +122,8 @@ def check_score(raw: str, task: Task) -> float:
     low, high, _ = KAGGLE_METRICS[task.metric]
     if not low <= value <= high:
         span = f"between {low:g} and {high:g}" if math.isfinite(high) else f"at least {low:g}"
-        raise UserError(f"A {task.metric} score is {span}; `{raw}` can't be one.")
+        article = "An" if task.metric[:1].lower() in "aeiou" else "A"
+        raise UserError(f"{article} {task.metric} score is {span}; `{excerpt(raw)}` can't be one.")
     return value
 
 

@@ -91,7 +91,13 @@ async def leaderboard(
     member_id: int | None = None,
 ) -> Board:
     """Top `limit` on a board; ties go to the earlier achiever, then the earlier joiner."""
-    where = and_(Score.workspace_id == workspace_id, Score.board == board, Score.track == track)
+    # A member with no points (say, after a rejected Kaggle result) is not ranked.
+    where = and_(
+        Score.workspace_id == workspace_id,
+        Score.board == board,
+        Score.track == track,
+        col(Score.points) > 0,
+    )
     order = (col(Score.points).desc(), col(Score.reached_at), col(Score.member_id))
     stmt = (
         select(

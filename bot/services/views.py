@@ -10,8 +10,9 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.edge.clock import iso
 from bot.rules.streaks import StreakView, view
-from bot.rules.timeutil import iso, local_midnight_utc, local_week_start
+from bot.rules.timeutil import local_midnight_utc, local_week_start
 from bot.scheduling.ledger import ledger_counts
 from bot.services.activity import activity_days, state_of
 from bot.services.members import member_timezone, member_today

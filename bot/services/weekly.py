@@ -103,6 +103,8 @@ async def week_report(
     rounds = [Solved(int(r[0] or 0), r[1], r[2], int(r[3])) for r in rows]
     most = max(rounds, key=lambda r: r.solved, default=None)  # ties: the earlier round
     least = min(rounds, key=lambda r: r.solved, default=None)
+    if most is not None and most.solved == 0:
+        most = least = None  # nobody solved anything: no "most solved (0 solved)"
     if most is not None and least is not None and most.round_id == least.round_id:
         least = None  # one round only: "least solved" would say nothing new
     return WeekReport(monday, top, board.entrants, int(active), most, least)

@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 
 from adapters.console import ConsoleSession, Printer
-from bot.edge.clock import SimulatedClock
-from bot.rules.timeutil import parse_instant
+from bot.edge.clock import SimulatedClock, parse_instant
 from bot.settings import load_settings
 from tests.conftest import FIXTURE_CONTENT
 from tests.e2e.scenario import START, STREAKS, build

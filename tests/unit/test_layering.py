@@ -73,7 +73,10 @@ def _graph() -> dict[str, set[str]]:
     modules = {module_name(p): p for p in sources()}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
-        graph[name] = {m for m in imported_modules(path) if m in modules and m != name}
+        named = imported_modules(path)
+        # Importing a.b.c runs the package a.b's __init__ first: that is an edge too.
+        implied = {".".join(m.split(".")[:i]) for m in named for i in range(1, m.count(".") + 1)}
+        graph[name] = {m for m in named | implied if m in modules and m != name}
     return graph
 
 

@@ -2,15 +2,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from bot.edge.clock import parse_duration, parse_instant
 from bot.edge.errors import UserError
 from bot.rules.timeutil import (
     canonical_timezone,
     local_time_utc,
     local_week_start,
     parse_date,
-    parse_duration,
     parse_hhmm,
-    parse_instant,
     parse_weekday,
     study_day,
 )
