@@ -37,12 +37,25 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def settings_or_exit(**overrides: object) -> Settings:
+# Options that stand for a setting: an error in the value names the option the user typed.
+OPTION_FOR = {"STUDYBOT_DATABASE_URL": "--db", "STUDYBOT_CONSOLE_TIMEZONE": "--timezone"}
+
+
+def settings_or_exit(*, quiet: bool = False, **overrides: object) -> Settings:
+    """Settings from the environment and the options given. `quiet`: log at WARNING unless
+    STUDYBOT_LOG_LEVEL says otherwise (the console: no log lines between the messages)."""
+    given = {k: v for k, v in overrides.items() if v is not None}
     try:
-        settings = load_settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = load_settings(**given)
     except ConfigError as exc:
-        raise fail(str(exc)) from None
-    configure_logging(settings.log_level)
+        message = str(exc)
+        for var, option in OPTION_FOR.items():
+            key = var.removeprefix("STUDYBOT_").lower()
+            if key in given and var in message:
+                message = message.replace(f"invalid setting {var}", f"invalid {option}")
+        raise fail(message) from None
+    explicit = "log_level" in settings.model_fields_set
+    configure_logging(settings.log_level if explicit or not quiet else "WARNING")
     return settings
 
 
@@ -59,7 +72,7 @@ def run_async(factory: Callable[[], Awaitable[T]]) -> T:
 
 
 def _console(settings: Settings, start: str | None, moderators: str, json_mode: bool) -> None:
-    from adapters.console import ConsoleSession, make_printer, run_console
+    from adapters.console import GOODBYE, ConsoleSession, make_printer, run_console
 
     try:
         clock: Clock = SimulatedClock(parse_instant(start)) if start else SystemClock()
@@ -72,9 +85,12 @@ def _console(settings: Settings, start: str | None, moderators: str, json_mode: 
         session = ConsoleSession.build(
             settings, clock, printer, moderators=moderators.split(","), simulated=start is not None
         )
-        await run_console(session, sys.stdin, interactive)
+        await run_console(session, sys.stdin.buffer, interactive)
 
-    run_async(main)
+    try:
+        run_async(main)
+    except KeyboardInterrupt:
+        typer.echo(f"\n{GOODBYE}", err=not interactive)
 
 
 @app.command()
@@ -82,7 +98,7 @@ def run() -> None:
     """Start the bot: the platform adapters whose credentials are set, else the console."""
     from adapters.platforms import configured_platforms
 
-    settings = settings_or_exit()
+    settings = settings_or_exit(quiet=True)
     platforms = configured_platforms()
     if platforms:
         # No platform adapter exists in this build yet (Discord and Slack come next).
@@ -118,7 +134,7 @@ def console(
     overrides: dict[str, object] = {"database_url": db}
     if timezone is not None:
         overrides["console_timezone"] = timezone
-    _console(settings_or_exit(**overrides), start, moderators, json_mode)
+    _console(settings_or_exit(quiet=True, **overrides), start, moderators, json_mode)
 
 
 def _db_call(action: Callable[[Database], Awaitable[str]]) -> None:
@@ -252,6 +268,8 @@ def show(
     typer.echo(f"**{row.id}{title_tail(row)}**")
     if row.kind == "kaggle":
         typer.echo(task_text(row))
+        if answer:
+            typer.echo(f"\n{row.explanation.strip()}")
         return
     mine = personal_question(instance) if instance is not None else None
     typer.echo(challenge_text(row, mine.text if mine else None))

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.catalog.bank import Bank, load_bank, sync_bank
+from bot.catalog.generators import GENERATORS
 from bot.edge.clock import Clock
 from bot.edge.errors import ConfigError
 from bot.settings import Settings
@@ -37,7 +38,12 @@ class Core:
             raise ConfigError(f"content: {first}{more if len(self.bank.errors) > 1 else ''}")
         async with self.db.unit_of_work() as session:
             changed = await sync_bank(session, self.bank, self.clock.now())
-        log.info("challenge bank: %d challenges, %d changed", len(self.bank.challenges), changed)
+        log.info(
+            "challenge bank loaded: %d challenges and %d generators (%d rows new or updated)",
+            len(self.bank.challenges),
+            len(GENERATORS),
+            changed,
+        )
 
     async def stop(self) -> None:
         await self.db.dispose()

@@ -224,9 +224,20 @@ SPECS = (
             Param(
                 "title", Kind.REST, "its title", required=False, positional=False, max_length=120
             ),
-            Param("prompt", Kind.REST, "the question", required=False, positional=False),
-            Param("answer", Kind.REST, "the answer", required=False, positional=False),
-            Param("explanation", Kind.REST, "why", required=False, positional=False),
+            Param(
+                "prompt",
+                Kind.REST,
+                "the question",
+                required=False,
+                positional=False,
+                max_length=4000,
+            ),
+            Param(
+                "answer", Kind.REST, "the answer", required=False, positional=False, max_length=2000
+            ),
+            Param(
+                "explanation", Kind.REST, "why", required=False, positional=False, max_length=4000
+            ),
             Param(
                 "details",
                 Kind.REST,
@@ -244,7 +255,7 @@ SPECS = (
         "schedule a challenge for a date",
         challenge_schedule,
         (
-            Param("challenge_id", Kind.WORD, "a challenge id"),
+            Param("challenge_id", Kind.WORD, "a challenge id", max_length=64),
             Param("date", Kind.DATE, "YYYY-MM-DD"),
         ),
         moderator=True,
@@ -279,7 +290,7 @@ SPECS = (
         ("studymod", "challenge", "post-now"),
         "open a round now (today's scheduled one, or a pick)",
         challenge_post_now,
-        (Param("challenge_id", Kind.WORD, "a challenge id", required=False),),
+        (Param("challenge_id", Kind.WORD, "a challenge id", required=False, max_length=64),),
         moderator=True,
         needs_member=False,
     ),

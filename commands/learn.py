@@ -149,7 +149,16 @@ SPECS = (
         ("study", "kaggle", "show"),
         "Kaggle portfolio tasks: the list, a track's, or one task",
         kaggle,
-        (Param("which", Kind.WORD, "a task id or a track", required=False),),
+        (
+            Param(
+                "which",
+                Kind.WORD,
+                "a task id or a track",
+                required=False,
+                max_length=64,
+                label="track|task-id",
+            ),
+        ),
         needs_member=False,
     ),
     CommandSpec(
@@ -157,9 +166,9 @@ SPECS = (
         "report your result on a Kaggle task: notebook link and score",
         kaggle_submit,
         (
-            Param("task", Kind.WORD, "a task id"),
-            Param("url", Kind.WORD, "your notebook's kaggle.com link"),
-            Param("score", Kind.WORD, "your score"),
+            Param("task", Kind.WORD, "a task id", max_length=64),
+            Param("url", Kind.WORD, "your notebook's kaggle.com link", max_length=300),
+            Param("score", Kind.WORD, "your score", max_length=40),
         ),
     ),
 )

@@ -25,6 +25,11 @@ async def streak_repair(ctx: Context, args: dict[str, Any]) -> Reply:
     day = args["date"]
     if day > member_today(member, ctx.workspace, ctx.now):
         raise UserError(f"{day.isoformat()} hasn't happened yet for {member.display_name}.")
+    joined = member_today(member, ctx.workspace, member.joined_at)
+    if day < joined:
+        raise UserError(
+            f"{member.display_name} joined on {joined.isoformat()}; days before that cannot count."
+        )
     before = member.current_streak
     # The same path as any activity: a past day is stored and the streak recomputed.
     if not await record_day(ctx.session, member, day, "repair", ctx.now):
@@ -133,9 +138,9 @@ SPECS = (
         "add a missed study day for a member, with a reason",
         streak_repair,
         (
-            Param("member", Kind.USER, "a member"),
+            Param("member", Kind.USER, "a member", max_length=100),
             Param("date", Kind.DATE, "YYYY-MM-DD"),
-            Param("reason", Kind.REST, "why"),
+            Param("reason", Kind.REST, "why", max_length=300),
         ),
         moderator=True,
         needs_member=False,
@@ -156,7 +161,7 @@ SPECS = (
         review_reject,
         (
             Param("submission_id", Kind.INT, "a result number", minimum=1),
-            Param("reason", Kind.REST, "why"),
+            Param("reason", Kind.REST, "why", max_length=300),
         ),
         moderator=True,
         needs_member=False,

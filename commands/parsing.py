@@ -27,6 +27,9 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": 
 _TOKEN = re.compile(r"""(?:[^\s"']+|"[^"]*"|(?<![^\s=])'[^']*'(?=\s|$)|'[^'\s]*'|["'])+""")
 
 
+_CHANNEL = re.compile(r"#?[^\W_][\w.-]*")
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     value: str
@@ -69,7 +72,9 @@ def convert(param: Param, raw: str) -> Any:
             raise UserError(f"`{param.name}`: name a member, e.g. `@alice`.")
         return key
     if param.kind is Kind.CHANNEL:
-        if not value or any(c.isspace() or not c.isprintable() for c in value):
+        # A channel's id or name: letters, digits, `-`, `_`, `.`, optionally after `#`. Never a
+        # broadcast (`<!channel>`, `@everyone`) or anything with spaces or control characters.
+        if not _CHANNEL.fullmatch(value):
             raise UserError(f"`{param.name}`: name one channel, e.g. `#study`.")
         return value
     if param.kind is Kind.INT:

@@ -43,16 +43,19 @@ class Param:
     # preset, a form, a platform's own option). Not shown in the text usage either.
     positional: bool = True
     max_length: int = 2000
+    # How the usage line shows it, when its name would not say (`HH:MM|off`).
+    label: str | None = None
 
     @property
     def usage(self) -> str:
-        label = (
-            "|".join(self.choices)
-            if self.kind is Kind.CHOICE and len(self.choices) <= 4
-            else self.name
-        )
-        if self.kind is Kind.PAIRS:
+        if self.label is not None:
+            label = self.label
+        elif self.kind is Kind.CHOICE and len(self.choices) <= 4:
+            label = "|".join(self.choices)
+        elif self.kind is Kind.PAIRS:
             label = "key=value …"
+        else:
+            label = self.name.replace("_", "-")
         return f"<{label}>" if self.required else f"[{label}]"
 
 

@@ -24,7 +24,9 @@ from commands.format import minutes_text, plural, streak_line
 from commands.spec import CommandSpec, Kind, Param
 
 FORGET_PATH = ("study", "forget")
-MEMBER_PARAM = Param("member", Kind.USER, "a member (yours by default)", required=False)
+MEMBER_PARAM = Param(
+    "member", Kind.USER, "a member (yours by default)", required=False, max_length=100
+)
 
 
 async def _target(ctx: Context, ref: str | None) -> Member:
@@ -168,7 +170,7 @@ SPECS = (
     ),
     CommandSpec(
         ("study", "leaderboard"),
-        "this week's or all-time standings, optionally for one track",
+        "this week's live standings, the last posted weekly board, or all time; one track",
         show_leaderboard,
         (
             Param(

@@ -41,7 +41,7 @@ async def join(ctx: Context, args: dict[str, Any]) -> Reply:
     member = Member(
         workspace_id=ctx.ws_id,
         user_id=inv.user_id,
-        display_name=inv.user_name or inv.user_id,
+        display_name=(inv.user_name or inv.user_id)[:100],
         timezone=tz,
         joined_at=ctx.now,
     )
@@ -207,13 +207,13 @@ SPECS = (
         log,
         (
             Param("minutes", Kind.INT, "minutes, 1 to 600", minimum=1, maximum=600),
-            Param("topic", Kind.REST, "what you studied"),
+            Param("topic", Kind.REST, "what you studied", max_length=200),
         ),
     ),
     CommandSpec(
         ("study", "remind"),
         "a daily streak reminder at your local time, or off",
         remind,
-        (Param("when", Kind.WORD, "HH:MM or off"),),
+        (Param("when", Kind.WORD, "HH:MM or off", max_length=10, label="HH:MM|off"),),
     ),
 )

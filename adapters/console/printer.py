@@ -48,6 +48,11 @@ def form_dict(form: Form) -> dict[str, Any]:
     }
 
 
+def plain(text: str) -> str:
+    """Chat markdown (`**bold**`, `` `code` ``) as plain text, for a pipe or a file."""
+    return text.replace("**", "").replace("`", "")
+
+
 def _buttons(choices: tuple[Choice, ...]) -> str:
     return "  ".join(f"[{c.label}]" for c in choices)
 
@@ -85,7 +90,10 @@ class Printer:
             }
             if m.form is not None:
                 record["form"] = form_dict(m.form)
-            self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            line = json.dumps(record, ensure_ascii=False)
+            # U+2028/U+2029 are line breaks to many readers: keep one record a line.
+            line = line.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            self.out.write(line + "\n")
             self.out.flush()
             return
         text = m.text
@@ -106,6 +114,7 @@ class Printer:
             header = f"studybot {where}" + (f" · [bold]{escape(m.title)}[/]" if m.title else "")
             self.rich.print(Panel(body, title=header, title_align="left", border_style=style))
         else:
+            text = plain(text)
             head = {
                 "reply": f"[to {m.user}{', only you' if m.ephemeral else ''}]",
                 "post": f"[{m.channel}]",

@@ -8,11 +8,13 @@ earlier, by its label or id) and `:form field=value …` (answer the form a repl
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 
 from adapters.console.printer import ConsolePoster, Printer, Shown
 from adapters.runtime import Drive, Runtime
 from bot.edge import (
+    LATEST,
     Action,
     Choice,
     Clock,
@@ -33,6 +35,7 @@ from commands.parsing import normalise_quotes, tokenize
 
 log = logging.getLogger(__name__)
 PLATFORM = "console"
+NAME = re.compile(r"[\w.-]{1,64}")  # a console member's name (their user id)
 CONTROLS = (
     "Console controls: `:as NAME`, `:advance 1d|3h|90m`, `:now`, `:click LABEL`, "
     "`:form field=value …`."
@@ -55,7 +58,7 @@ class ConsoleSession:
         self.printer: Printer = poster.printer
         self.moderators = [m.strip() for m in moderators if m.strip()]
         self.simulated = simulated
-        self.user = next(iter(sorted(self.moderators)), "admin")
+        self.user = self.moderators[0] if self.moderators else "admin"  # the first one listed
         settings = runtime.settings
         self.workspace = settings.console_workspace
         self.channel = settings.console_channel
@@ -76,7 +79,11 @@ class ConsoleSession:
         after each line and on `:advance`; on the wall clock APScheduler sends on time."""
         poster = ConsolePoster(printer, clock)
         drive: Drive = "manual" if simulated else "service"
-        runtime = Runtime.build(settings, clock, {PLATFORM: poster}, drive=drive)
+        # One person at one keyboard: no per-member rate limit unless one is set.
+        limited = "rate_limit_per_minute" in settings.model_fields_set
+        runtime = Runtime.build(
+            settings, clock, {PLATFORM: poster}, drive=drive, rate_limit=limited
+        )
         return cls(runtime, poster, moderators=moderators, simulated=simulated)
 
     @property
@@ -107,6 +114,10 @@ class ConsoleSession:
         now = self.runtime.clock.now() if self.simulated else None
         await self.runtime.save_console(self._ws_id, self.user, now)
 
+    def refuse(self, text: str) -> None:
+        """A friendly error reply to a line that could not be read."""
+        self._note("reply", text, error=True)
+
     def _note(self, kind: str, text: str, *, error: bool = False) -> None:
         now = self.runtime.clock.now()
         if kind == "reply":
@@ -120,8 +131,11 @@ class ConsoleSession:
         word, _, rest = line[1:].strip().partition(" ")
         rest = rest.strip()
         if word == "as":
-            if not rest or " " in rest or len(rest) > 64:
-                self._note("reply", "Usage: `:as NAME` (one word).", error=True)
+            if not NAME.fullmatch(rest):
+                self._note(
+                    "reply", "Usage: `:as NAME`: one word of letters, digits, `.`, `_` or `-`.",
+                    error=True,
+                )  # fmt: skip
                 return
             self.user = rest
             await self._save()
@@ -154,6 +168,9 @@ class ConsoleSession:
             delta = parse_duration(rest)
         except UserError as exc:
             self._note("reply", exc.message, error=True)
+            return
+        if clock.now() + delta >= LATEST:
+            self._note("reply", "The simulated clock stops before the year 2200.", error=True)
             return
         if self.runtime.leader:
             # Fire what falls due on the way, in time order, each at its own instant.

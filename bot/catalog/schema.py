@@ -78,7 +78,7 @@ class ChallengeSpec(BaseModel):
     answer: str | float | int | list[str] | None = None
     tolerance: str | float | None = None
     explanation: str = Field(min_length=5, max_length=4000)
-    reference: str | None = None
+    reference: str | None = Field(default=None, max_length=500)
     points: int | None = Field(default=None, ge=1, le=1000)
     compute: str | None = None
     kaggle: KaggleTask | None = None
@@ -105,6 +105,8 @@ class ChallengeSpec(BaseModel):
                 raise ValueError("options: an mcq needs 3 to 5 options")
             if any(not o.strip() for o in self.options):
                 raise ValueError("options: an option is empty")
+            if any(len(o) > 300 for o in self.options):
+                raise ValueError("options: keep each option under 300 characters")
             norm = [normalise_text(o) for o in self.options]
             if len(set(norm)) != len(norm):
                 raise ValueError("options: two options read the same")
@@ -126,8 +128,10 @@ class ChallengeSpec(BaseModel):
             if self.options:
                 raise ValueError("options: only mcq challenges have options")
             answers = self.answer if isinstance(self.answer, list) else str(self.answer).split("|")
-            if not answers or any(not normalise_text(a) for a in answers):
+            if not answers or any(not normalise_text(str(a)) for a in answers):
                 raise ValueError("answer: a text challenge needs accepted answers with letters")
+            if len(answers) > 30 or any(len(str(a)) > 200 for a in answers):
+                raise ValueError("answer: at most 30 accepted answers of 200 characters each")
             if self.tolerance is not None:
                 raise ValueError("tolerance: only numeric challenges take a tolerance")
         return self

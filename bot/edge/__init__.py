@@ -5,7 +5,15 @@ raise. Only adapters/runtime.py reaches further into bot/.
 """
 
 from bot.edge.actions import action_id, parse_action
-from bot.edge.clock import Clock, SimulatedClock, SystemClock, iso, parse_duration, parse_instant
+from bot.edge.clock import (
+    LATEST,
+    Clock,
+    SimulatedClock,
+    SystemClock,
+    iso,
+    parse_duration,
+    parse_instant,
+)
 from bot.edge.errors import ConfigError, UserError
 from bot.edge.invocation import Action, Command, CommandLine, Invocation, Press, Submit
 from bot.edge.messages import (
@@ -25,6 +33,7 @@ from bot.edge.messages import (
 from bot.edge.ports import PermanentSendError, Poster, RetryAfter, SentRef
 
 __all__ = [
+    "LATEST",
     "Action",
     "Attachment",
     "Choice",

@@ -44,7 +44,7 @@ async def ensure_workspace(
     """The workspace row, created with defaults on first contact."""
     ws = await get_workspace(session, platform, external_id)
     if ws is None:
-        ws = Workspace(platform=platform, external_id=external_id, name=name, created_at=now)
+        ws = Workspace(platform=platform, external_id=external_id, name=name[:100], created_at=now)
         rearm_workspace(ws, now, timedelta(0))  # nothing is owed from before it existed
         session.add(ws)
         await session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import and_, col, or_, select
@@ -17,7 +17,7 @@ from bot.edge.errors import UserError
 from bot.edge.messages import Post
 from bot.rules.timeutil import zone
 from bot.store.audit import audit
-from bot.store.models import Challenge, Round, Workspace
+from bot.store.models import Challenge, PostLedger, Round, Workspace
 
 
 def local_date(workspace: Workspace, now: datetime) -> date:
@@ -192,6 +192,21 @@ async def opened_post(session: AsyncSession, workspace: Workspace, opened: Opene
     return round_post(opened.round.id, opened.challenge, workspace.post_channel, previous)
 
 
+SCHEDULE_AHEAD_DAYS = 365
+
+
+async def _daily_claimed(session: AsyncSession, workspace: Workspace, day: date) -> bool:
+    """Has the scheduler already taken (posted, or skipped) the daily round of `day`?"""
+    found = await session.exec(
+        select(PostLedger.id).where(
+            PostLedger.workspace_id == workspace.id,
+            PostLedger.kind == "daily",
+            PostLedger.period == day.isoformat(),
+        )
+    )
+    return found.first() is not None
+
+
 async def schedule_round(
     session: AsyncSession,
     workspace: Workspace,
@@ -206,6 +221,15 @@ async def schedule_round(
     today = local_date(workspace, now)
     if day < today:
         raise UserError(f"{day.isoformat()} is in the past here (today is {today.isoformat()}).")
+    if day > today + timedelta(days=SCHEDULE_AHEAD_DAYS):
+        last = today + timedelta(days=SCHEDULE_AHEAD_DAYS)
+        raise UserError(f"Schedule at most a year ahead (until {last.isoformat()}).")
+    if day == today and await _daily_claimed(session, workspace, day):
+        raise UserError(
+            f"Today's round has already gone out, so a round scheduled for today would never "
+            f"run. Schedule it for tomorrow ({(today + timedelta(days=1)).isoformat()}) or open "
+            f"it now with `/studymod challenge post-now {challenge.id}`."
+        )
     taken = (
         await session.exec(
             select(Round).where(Round.workspace_id == workspace.id, Round.scheduled_date == day)

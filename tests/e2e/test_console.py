@@ -191,7 +191,9 @@ def test_plain_output_when_piped(tmp_path: Path) -> None:
         tmp_path / "p.db", ["/study join", "/study log 30 reading", ":now"], "--start", START
     )
     assert proc.returncode == 0
-    assert proc.stdout.splitlines()[0].startswith("[to admin, only you] **You've joined")
+    assert proc.stdout.splitlines()[0].startswith("[to admin, only you] You've joined")
+    assert "**" not in proc.stdout  # no chat markdown in plain text
+    assert "`" not in proc.stdout
     assert "2026-03-02T14:00:00Z" in proc.stdout
     assert "\x1b[" not in proc.stdout  # no terminal colours when piped
 

@@ -253,7 +253,7 @@ small_nasty = st.one_of(
 )
 nasty = st.one_of(
     small_nasty,
-    small_nasty.flatmap(quoted),
+    quoted(small_nasty),
     huge(),
     numbers(),
     dates,

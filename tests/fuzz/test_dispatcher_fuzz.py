@@ -42,7 +42,7 @@ ECHO_MAX = 200
 KAGGLE_TASK = "kaggle-titanic-test"
 
 FUZZ = settings(
-    max_examples=15,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -341,10 +341,18 @@ async def check(h: Harness, user: str, action: Action) -> Outcome:
 # -- the tests ---------------------------------------------------------------------------------
 
 
+class World(Harness):
+    """The harness, with a short repr for hypothesis's failure reports."""
+
+    def __repr__(self) -> str:
+        return f"World({self.workspace!r}, now={self.clock.now().isoformat()})"
+
+
 @pytest.fixture
 async def h(sqlite_db: Database) -> Harness:
     """One world per test function; hypothesis's examples run on it one after another."""
-    return await world(sqlite_db)
+    base = await world(sqlite_db)
+    return World(base.db, base.clock, base.poster, base.dispatcher, base.workspace, base.moderators)
 
 
 def spec_cases() -> list[Any]:
