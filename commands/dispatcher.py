@@ -10,6 +10,7 @@ user.
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -69,15 +70,25 @@ def _error(message: str) -> Reply:
     return Reply(body=shorten_quotes(message)[:1500], ephemeral=True, error=True)
 
 
+_UNREADABLE = re.compile("[\x00\ud800-\udfff]")  # NUL and lone surrogates: no database stores them
+
+
+def _text(value: str) -> str:
+    """User text as the core takes it: mention markers gone; NUL or broken Unicode refused."""
+    if _UNREADABLE.search(value):
+        raise UserError("That text has characters I can't store (NUL or broken Unicode).")
+    return strip_markers(value)
+
+
 def _clean(options: Mapping[str, str]) -> dict[str, str]:
-    return {strip_markers(k): strip_markers(v) for k, v in options.items()}
+    return {_text(str(k)): _text(str(v)) for k, v in options.items()}
 
 
 def resolve(registry: Registry, inv: Invocation) -> tuple[CommandSpec, dict[str, Any]]:
     """The spec an invocation runs and its typed arguments; UserError when it names none."""
     action = inv.action
     if isinstance(action, CommandLine):
-        spec, tokens, text = parse_line(registry, strip_markers(action.text))
+        spec, tokens, text = parse_line(registry, _text(action.text))
         return spec, parse_args(spec, text, tokens)
     if isinstance(action, Command):
         found = registry.get(tuple(p.lower() for p in action.path))

@@ -189,3 +189,19 @@ async def test_no_most_solved_when_nobody_solved_anything(harness: Harness) -> N
     assert "solved" not in board.body
     async with h.db.unit_of_work() as s:
         assert len((await s.exec(select(Round))).all()) >= 1
+
+
+@pytest.mark.parametrize("junk", ["\x00", "\ud800", "a\udfffb"])
+async def test_nul_and_broken_unicode_are_refused_before_the_database(
+    harness: Harness, junk: str
+) -> None:
+    await harness.ok("alice", "/study join")
+    await refused(harness, "alice", f"/study log 30 topic{junk}", "can't store")
+    before = await row_counts(harness.db)
+    inv = Invocation(
+        "test", harness.workspace, "#c", "alice", "Alice",
+        Command(("study", "log"), {"minutes": "30", "topic": f"x{junk}"}), harness.clock.now(),
+    )  # fmt: skip
+    reply = (await harness.dispatcher.handle(inv)).reply
+    assert reply.error
+    assert await row_counts(harness.db) == before
