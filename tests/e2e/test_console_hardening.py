@@ -163,3 +163,28 @@ def test_content_show_answers_a_kaggle_task_with_its_explanation() -> None:
     )
     assert spec.explanation.strip().splitlines()[0] in proc.stdout
     assert sys.executable
+
+
+def test_the_terminal_printer_never_reads_member_text_as_markup() -> None:
+    """A name saved before names were checked (`[/]`) must not crash a terminal start."""
+    import io
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+
+    from adapters.console import Printer, Shown
+
+    out = io.StringIO()
+    printer = Printer(out, False, Console(file=out, force_terminal=True))
+    printer.show(
+        Shown(
+            "reply",
+            "hi [/] [bold]",
+            datetime(2026, 3, 2, tzinfo=UTC),
+            "#s",
+            "[/]",
+            True,
+            title="[/x]",
+        )
+    )
+    assert "[/x]" in out.getvalue()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from bot.catalog.generators.base import Generator, Instance, decimal_answer, far_apart, hundredths
+from bot.catalog.generators.base import (
+    Generator,
+    Instance,
+    decimal_answer,
+    far_apart,
+    hundredths,
+    lines,
+)
 from bot.catalog.generators.rng import Rng
 
 SKLEARN_METRICS = "scikit-learn User Guide, Metrics and scoring"
-
-
-def lines(rows: list[str]) -> str:
-    return "\n".join(rows)
 
 
 # --- ROC AUC with tied scores -------------------------------------------------------------

@@ -12,22 +12,19 @@ import math
 from fractions import Fraction
 
 from bot.catalog.generators.base import (
+    SUBMIT_INT,
     Generator,
     Instance,
     decimal_answer,
     far_apart,
     integer_answer,
+    places_text,
     tenths,
 )
 from bot.catalog.generators.rng import Rng
 
 STRANG = "Strang, Introduction to Linear Algebra (5th ed.)"
 DEEP = "Goodfellow, Bengio & Courville, Deep Learning (2016)"
-SUBMIT_INT = "Submit one integer."
-
-
-def places_text(places: int) -> str:
-    return f"Give a decimal rounded to {places} places"
 
 
 def matrix_text(rows: list[list[int]]) -> str:

@@ -17,18 +17,14 @@ from bot.catalog.generators.base import (
     far_apart,
     hundredths,
     integer_answer,
+    lines,
     tenths,
 )
 from bot.catalog.generators.rng import Rng
 
-SUBMIT_INT = "Submit one integer."
 ESL = "Hastie, Tibshirani & Friedman, The Elements of Statistical Learning (2nd ed.)"
 ADAM = "Kingma & Ba (2015), Adam: A Method for Stochastic Optimization, ICLR, Algorithm 1"
 IIR = "Manning, Raghavan & Schütze, Introduction to Information Retrieval"
-
-
-def lines(rows: list[str]) -> str:
-    return "\n".join(rows)
 
 
 def tokens(prompt: str) -> set[str]:

@@ -11,23 +11,20 @@ from collections import OrderedDict, deque
 from fractions import Fraction
 
 from bot.catalog.generators.base import (
+    SUBMIT_INT,
     Generator,
     Instance,
     decimal_answer,
     far_apart,
     hundredths,
     integer_answer,
+    lines,
     tenths,
 )
 from bot.catalog.generators.rng import Rng
 
-SUBMIT_INT = "Submit one integer."
 DDIA = "Kleppmann, Designing Data-Intensive Applications (O'Reilly, 2017)"
 SRE_WORKBOOK = "Beyer et al., The Site Reliability Workbook (O'Reilly, 2018)"
-
-
-def lines(rows: list[str]) -> str:
-    return "\n".join(rows)
 
 
 def ceil_div(a: int, b: int) -> int:
