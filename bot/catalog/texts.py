@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.catalog.generators.base import Instance
 from bot.catalog.questions import attempts_allowed, generator_id
@@ -93,19 +94,25 @@ def answer_choices(
     """Buttons that answer a question through the command at `path`: an mcq's options, each
     submitting its letter; otherwise one "Answer" button, which opens a form (and, for a
     personal input, one that shows the member theirs)."""
+    base = action_id(path, **preset)
     if challenge.kind == "mcq" and generator_id(challenge) is None:
+        sep = "&" if "?" in base else "?"
         return tuple(
-            Choice(
-                action_id(path, **preset, answer=LETTERS[i]),
-                f"{LETTERS[i]}) {option}"[:LABEL_MAX],
-                "primary",
-            )
-            for i, option in enumerate(challenge.options or [])
+            Choice(f"{base}{sep}answer={letter}", label, "primary")
+            for letter, label in _option_labels(tuple(challenge.options or ()))
         )
-    answer = Choice(action_id(path, **preset), "Answer", "primary")
+    answer = Choice(base, "Answer", "primary")
     if generator_id(challenge) is None or path != SUBMIT_PATH:
         return (answer,)
     return (answer, Choice(action_id(TODAY_PATH), "Show my input"))
+
+
+@lru_cache(maxsize=1024)
+def _option_labels(options: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each option's letter and button label (a fan-out of one question builds these once)."""
+    return tuple(
+        (LETTERS[i], f"{LETTERS[i]}) {option}"[:LABEL_MAX]) for i, option in enumerate(options)
+    )
 
 
 @dataclass
@@ -114,6 +121,12 @@ class RoundTexts:
 
     questions: dict[str, str] = field(default_factory=dict)
     reveals: dict[str, str] = field(default_factory=dict)
+    tails: dict[str, str] = field(default_factory=dict)
+
+    def title(self, round_id: int, challenge: Challenge) -> str:
+        if challenge.id not in self.tails:
+            self.tails[challenge.id] = title_tail(challenge)
+        return f"Round #{round_id}{self.tails[challenge.id]}"
 
     def question(self, challenge: Challenge) -> str:
         if challenge.id not in self.questions:
@@ -143,7 +156,7 @@ def round_post(
     return Post(
         body,
         channel,
-        title=title_for(round_id, challenge),
+        title=texts.title(round_id, challenge),
         kind="round",
         key=key,
         choices=answer_choices(challenge, SUBMIT_PATH, round=round_id),
