@@ -60,10 +60,9 @@ async def get_member(
 
 
 async def resolve_member(session: AsyncSession, workspace: Workspace, ref: str) -> Member:
-    """A member named by user id, `@name` or display name (case-insensitive)."""
+    """A member named by user id (adapters turn a platform's mention into its id), `@name` or
+    display name (case-insensitive)."""
     key = ref.strip().removeprefix("@").strip()
-    if key.startswith("<@") and key.endswith(">"):
-        key = key[2:-1].lstrip("!").split("|", 1)[0]
     if not key:
         raise UserError("Name a member, e.g. `@alice`.")
     found = await get_member(session, workspace, key)
