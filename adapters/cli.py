@@ -68,7 +68,9 @@ def run_async(factory: Callable[[], Awaitable[T]]) -> T:
         # Start-up problems (an unreachable database, a driver refusing an option) are one
         # line for the user; the traceback is there with STUDYBOT_LOG_LEVEL=DEBUG.
         logging.getLogger(__name__).debug("start-up failed", exc_info=True)
-        raise fail(f"{type(exc).__name__}: {exc}") from None
+        cause = getattr(exc, "orig", None) or exc  # SQLAlchemy wraps the driver's error
+        first = (str(cause).strip().splitlines() or [""])[0]
+        raise fail(f"{type(cause).__name__}: {first}") from None
 
 
 def _console(settings: Settings, start: str | None, moderators: str, json_mode: bool) -> None:

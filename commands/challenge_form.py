@@ -23,7 +23,20 @@ PRESET_KEYS = ("kind", "track", "difficulty")
 _TOLERANCE = re.compile(r"^(?P<value>.+?)\s*(?:±|\+-|\+/-)\s*(?P<tol>[0-9.,]+%?)$")
 
 
+def _checked(preset: dict[str, str]) -> dict[str, str]:
+    """The presets a form may carry: a known kind and track, a difficulty of 1-3."""
+    kind, track, difficulty = (preset.get(k, "").strip().lower() for k in PRESET_KEYS)
+    if kind and kind not in ("mcq", "numeric", "text"):
+        raise UserError("`kind`: one of mcq, numeric or text.")
+    if track and track not in TRACKS:
+        raise UserError(f"`track`: use one of {', '.join(TRACKS)}.")
+    if difficulty and difficulty not in ("1", "2", "3"):
+        raise UserError("`difficulty` must be a whole number from 1 to 3.")
+    return {k: v for k, v in zip(PRESET_KEYS, (kind, track, difficulty), strict=True) if v}
+
+
 def add_form(preset: dict[str, str]) -> Reply:
+    preset = _checked(preset)
     inputs = [
         FormInput("title", "Title", "short", True, 120, "Fair coin"),
         FormInput("prompt", "Question", "paragraph", True, 4000, "P(two heads in two flips)?"),

@@ -111,7 +111,9 @@ class Printer:
             heading = f"**{m.title}**\n"
             body = Text(text.removeprefix(heading) if m.title else text)
             body.highlight_regex(r"`[^`]+`", "bold")
-            header = f"studybot {escape(where)}" + (f" · [bold]{escape(m.title)}[/]" if m.title else "")
+            header = f"studybot {escape(where)}" + (
+                f" · [bold]{escape(m.title)}[/]" if m.title else ""
+            )
             self.rich.print(Panel(body, title=header, title_align="left", border_style=style))
         else:
             text = plain(text)

@@ -1,9 +1,6 @@
 """Errors the core raises on purpose; each carries the friendly text shown to the user."""
 
-import re
-
 EXCERPT = 40  # characters of a member's input an error may quote back
-_QUOTED = re.compile(rf"`([^`]{{{EXCERPT + 1},}})`")
 
 
 def excerpt(text: str, limit: int = EXCERPT) -> str:
@@ -13,8 +10,15 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 
 
 def shorten_quotes(message: str) -> str:
-    """Every `quoted` piece of a message cut to an excerpt."""
-    return _QUOTED.sub(lambda m: f"`{excerpt(m.group(1))}`", message)
+    """Every `quoted` piece of a message cut to an excerpt (the text between the 1st and 2nd
+    backtick, the 3rd and 4th, and so on)."""
+    parts = message.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick: its tail is quoted too
+        parts.append("")
+    for i in range(1, len(parts), 2):
+        if len(parts[i]) > EXCERPT:
+            parts[i] = excerpt(parts[i])
+    return "`".join(parts).removesuffix("`") if message.count("`") % 2 else "`".join(parts)
 
 
 class UserError(Exception):

@@ -186,6 +186,20 @@ def huge(draw: st.DrawFn) -> str:
     return (unit * n)[:n]
 
 
+# Just under and past the limits a value meets on its way: ids and button ids (64, 100), titles
+# (120), topics (200), answers (500), notes (300), parameters (2000), message bodies (4000).
+LIMITS: tuple[int, ...] = (63, 64, 65, 99, 100, 101, 119, 120, 121, 199, 200, 201)
+LIMITS += (299, 300, 301, 499, 500, 501, 1999, 2000, 2001, 4000, 4001)
+
+
+@st.composite
+def at_limits(draw: st.DrawFn) -> str:
+    """A value of a length at or just past a limit, in ASCII or in multi-byte characters."""
+    unit = draw(st.sampled_from(["x", "é", "🙂", "a b", "9"]))
+    n = draw(st.sampled_from(LIMITS))
+    return (unit * n)[:n]
+
+
 def numbers(minimum: int | None = None, maximum: int | None = None) -> st.SearchStrategy[str]:
     """Whole numbers at and just past a parameter's bounds, and far past them."""
     edges: list[int] = [0, -1, 1, 10**9 - 1, 10**9, 10**18, -(10**9)]
@@ -255,6 +269,7 @@ nasty = st.one_of(
     small_nasty,
     quoted(small_nasty),
     huge(),
+    at_limits(),
     numbers(),
     dates,
     times,

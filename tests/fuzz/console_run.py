@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -88,13 +87,11 @@ def run_console(
 
 
 def answered_lines(stdin: bytes) -> int:
-    """Input lines that get an answer: not blank, not a comment (as the console reads them).
-
-    A trailing piece without a newline is a line too."""
-    text = stdin.decode("utf-8", errors="replace")
+    """Input lines that get an answer: not blank, not a comment. Lines end at `\\n` (the
+    console reads bytes), and a last piece without a newline is a line too."""
     count = 0
-    for line in re.split(r"\r\n|\r|\n", text):  # universal newlines, as sys.stdin reads
-        stripped = line.strip()
+    for raw in stdin.split(b"\n"):
+        stripped = raw.decode("utf-8", errors="replace").strip()
         if stripped and not stripped.startswith("#"):
             count += 1
     return count

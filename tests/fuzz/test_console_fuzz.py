@@ -17,7 +17,7 @@ from tests.fuzz.common import ATOMS, small_nasty
 from tests.fuzz.console_run import START, Run, answered_lines, run_console
 
 SLOW = settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -31,7 +31,17 @@ from commands import build_registry
 from commands.dispatcher import OOPS, Outcome
 from commands.spec import CommandSpec, Kind, Param
 from tests.conftest import Harness, make_harness, row_counts
-from tests.fuzz.common import ATOMS, dates, huge, nasty, numbers, small_nasty, times, zones
+from tests.fuzz.common import (
+    ATOMS,
+    at_limits,
+    dates,
+    huge,
+    nasty,
+    numbers,
+    small_nasty,
+    times,
+    zones,
+)
 
 REGISTRY = build_registry()
 SPECS: list[CommandSpec] = list(REGISTRY.specs.values())
@@ -42,7 +52,7 @@ ECHO_MAX = 200
 KAGGLE_TASK = "kaggle-titanic-test"
 
 FUZZ = settings(
-    max_examples=25,
+    max_examples=35,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -102,8 +112,11 @@ async def world(db: Database) -> Harness:
 # -- generating invocations --------------------------------------------------------------------
 
 
-def value_for(param: Param) -> st.SearchStrategy[str]:
-    """A raw value for one parameter: plausible for its kind, at its bounds, or hostile."""
+def value_for(
+    param: Param, typed_option_names: frozenset[str] = frozenset()
+) -> st.SearchStrategy[str]:
+    """A raw value for one parameter: plausible for its kind, at its bounds, or hostile.
+    `typed_option_names`: the spec's options of a checked kind (choices, numbers)."""
     kind = param.kind
     if kind is Kind.INT:
         typed: st.SearchStrategy[str] = numbers(param.minimum, param.maximum)
@@ -123,10 +136,13 @@ def value_for(param: Param) -> st.SearchStrategy[str]:
         typed = st.sampled_from(["#study", "#s\u202etudy", "#\x00", "<#123>", "#" + "c" * 200])
     elif kind is Kind.PAIRS:
         key = st.sampled_from((*param.keys, "bogus", "", "TITLE", "kind "))
-        typed = st.lists(
-            st.builds(lambda k, v: f'{k}="{v}"' if " " in v else f"{k}={v}", key, nasty),
-            max_size=6,
-        ).map(" ".join)
+        pair = st.builds(lambda k, v: f'{k}="{v}"' if " " in v else f"{k}={v}", key, nasty)
+        # A pair alone that presets one of the spec's typed options (a form's preset).
+        typed_keys = tuple(k for k in param.keys if k in typed_option_names) or param.keys
+        preset = st.builds(
+            lambda k, v: f"{k}={v}", st.sampled_from(typed_keys), st.one_of(at_limits(), nasty)
+        )
+        typed = st.one_of(preset, st.lists(pair, max_size=6).map(" ".join))
     elif kind is Kind.WORD and param.name == "url":
         typed = st.sampled_from([a for a in ATOMS if "://" in a or a.startswith("javascript")])
     elif kind is Kind.WORD and param.name in ("task", "challenge_id"):
@@ -135,6 +151,10 @@ def value_for(param: Param) -> st.SearchStrategy[str]:
         typed = small_nasty
     bounds = [str(param.max_length), "x" * param.max_length, "x" * (param.max_length + 1)]
     return st.one_of(typed, nasty, st.sampled_from(bounds))
+
+
+def typed_names(spec: CommandSpec) -> frozenset[str]:
+    return frozenset(p.name for p in spec.params if p.kind in (Kind.CHOICE, Kind.INT))
 
 
 def command_line(spec: CommandSpec) -> st.SearchStrategy[str]:
@@ -150,7 +170,7 @@ def command_line(spec: CommandSpec) -> st.SearchStrategy[str]:
         for param in positional:
             if not param.required and draw(st.integers(0, 4)) == 0:
                 break
-            raw = draw(value_for(param))
+            raw = draw(value_for(param, typed_names(spec)))
             if draw(st.integers(0, 3)) == 0:
                 raw = f'"{raw}"'
             parts.append(raw)
@@ -167,7 +187,7 @@ def options(spec: CommandSpec) -> st.SearchStrategy[dict[str, str]]:
     """Structured options by parameter name (as a platform sends them), with stray keys."""
     fixed = st.fixed_dictionaries(
         {},
-        optional={p.name: value_for(p) for p in spec.params},
+        optional={p.name: value_for(p, typed_names(spec)) for p in spec.params},
     )
     stray = st.dictionaries(st.sampled_from(["bogus", "", "\ud800", "Answer"]), nasty, max_size=1)
     return st.one_of(fixed, st.builds(lambda a, b: {**a, **b}, fixed, stray))
@@ -346,6 +366,9 @@ class World(Harness):
 
     def __repr__(self) -> str:
         return f"World({self.workspace!r}, now={self.clock.now().isoformat()})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
 
 
 @pytest.fixture
