@@ -36,7 +36,7 @@ format: $(DEVSTAMP)
 	$(BIN)/ruff check --fix .
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks

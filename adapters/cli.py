@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -33,7 +34,9 @@ ContentDir = Annotated[
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"studybot: {message}", err=True)
+    """One line on stderr (whatever the message quotes of the input), then exit `code`."""
+    line = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", message).strip()
+    typer.echo(f"studybot: {line[:500]}", err=True)
     return typer.Exit(code)
 
 

@@ -3,6 +3,8 @@ past every bound, and the quoting, control and bidi characters that break naive 
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import strategies as st
 
 # A lone surrogate, bidi overrides and isolates, NUL, escapes, mention markers, quotes of
@@ -276,3 +278,11 @@ nasty = st.one_of(
     zones,
     st.builds(lambda k, v: f"{k}={v}", st.sampled_from(("title", "answer", "x", "")), small_nasty),
 )
+
+
+# Examples per property: a quick pass in `make test`; STUDYBOT_FUZZ_SCALE=10 for a long hunt.
+SCALE = max(0.1, float(os.environ.get("STUDYBOT_FUZZ_SCALE", "1")))
+
+
+def examples(n: int) -> int:
+    return max(1, round(n * SCALE))

@@ -13,11 +13,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.common import ATOMS, small_nasty
+from tests.fuzz.common import ATOMS, examples, small_nasty
 from tests.fuzz.console_run import START, Run, answered_lines, run_console
 
 SLOW = settings(
-    max_examples=4,
+    max_examples=examples(3),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -35,6 +35,7 @@ from tests.fuzz.common import (
     ATOMS,
     at_limits,
     dates,
+    examples,
     huge,
     nasty,
     numbers,
@@ -52,7 +53,7 @@ ECHO_MAX = 200
 KAGGLE_TASK = "kaggle-titanic-test"
 
 FUZZ = settings(
-    max_examples=35,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,
@@ -393,7 +394,7 @@ async def test_every_command_survives_hostile_input(
     await check(h, user, action)
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(40))
 @given(user=st.sampled_from(USERS), action=raw_actions)
 async def test_presses_and_forms_with_forged_ids(h: Harness, user: str, action: Action) -> None:
     await check(h, user, action)
@@ -412,7 +413,7 @@ LINES = st.one_of(
 )
 
 
-@settings(FUZZ, max_examples=60)
+@settings(FUZZ, max_examples=examples(40))
 @given(user=st.sampled_from(USERS), line=LINES)
 async def test_any_line_at_all(h: Harness, user: str, line: str) -> None:
     """Lines that name no command, or half of one, or a command with huge junk after it."""
