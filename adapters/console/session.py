@@ -7,6 +7,7 @@ earlier, by its label or id) and `:form field=value …` (answer the form a repl
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterable
@@ -232,8 +233,6 @@ class ConsoleSession:
 
     async def _ask(self, form: Form) -> dict[str, str]:
         """On a terminal, ask for each input in turn."""
-        import asyncio
-
         assert self.printer.rich is not None
         fields = {}
         for i in form.inputs:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -19,6 +20,12 @@ FORM_INPUTS_MAX = 5  # Discord modals hold at most five inputs
 
 Style = Literal["primary", "secondary", "success", "danger"]
 InputKind = Literal["short", "paragraph"]
+
+
+def _bounded(what: str, value: Sized, limit: int) -> None:
+    """A platform limit, checked where the message is made rather than where it is sent."""
+    if not 0 < len(value) <= limit:
+        raise ValueError(f"{what} has 1-{limit} characters or items: {value!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +44,8 @@ class Choice:
     style: Style = "secondary"
 
     def __post_init__(self) -> None:
-        if not 0 < len(self.id) <= ID_MAX:
-            raise ValueError(f"a choice id has 1-{ID_MAX} characters: {self.id!r}")
-        if not 0 < len(self.label) <= LABEL_MAX:
-            raise ValueError(f"a choice label has 1-{LABEL_MAX} characters: {self.label!r}")
+        _bounded("a choice id", self.id, ID_MAX)
+        _bounded("a choice label", self.label, LABEL_MAX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +67,9 @@ class Form:
     inputs: tuple[FormInput, ...]
 
     def __post_init__(self) -> None:
-        if not 0 < len(self.id) <= ID_MAX:
-            raise ValueError(f"a form id has 1-{ID_MAX} characters: {self.id!r}")
-        if not 0 < len(self.title) <= FORM_TITLE_MAX:
-            raise ValueError(f"a form title has 1-{FORM_TITLE_MAX} characters: {self.title!r}")
-        if not 0 < len(self.inputs) <= FORM_INPUTS_MAX:
-            raise ValueError(f"a form has 1-{FORM_INPUTS_MAX} inputs")
+        _bounded("a form id", self.id, ID_MAX)
+        _bounded("a form title", self.title, FORM_TITLE_MAX)
+        _bounded("a form's inputs", self.inputs, FORM_INPUTS_MAX)
 
 
 @dataclass(frozen=True, slots=True)

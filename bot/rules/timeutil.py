@@ -25,10 +25,14 @@ def zone(name: str) -> ZoneInfo:
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, OSError) as exc:
-        raise UserError(
-            f"`{excerpt(name)}` is not a time zone I know. Use an IANA name such as "
-            "`Europe/Berlin`, `America/New_York` or `UTC`."
-        ) from exc
+        raise unknown_zone(name) from exc
+
+
+def unknown_zone(name: str) -> UserError:
+    return UserError(
+        f"`{excerpt(name)}` is not a time zone I know. Use an IANA name such as "
+        "`Europe/Berlin`, `America/New_York` or `UTC`."
+    )
 
 
 # Names tzdata ships that are not places: the host's own zone, tzdata's placeholder, and the
@@ -51,10 +55,7 @@ def canonical_timezone(name: str) -> str:
     for anything else (including `localtime`, `Factory` and the `posix/` copies)."""
     fixed = _zone_names_by_lower().get(name.strip().lower())
     if fixed is None:
-        raise UserError(
-            f"`{excerpt(name.strip())}` is not a time zone I know. Use an IANA name such as "
-            "`Europe/Berlin`, `America/New_York` or `UTC`."
-        )
+        raise unknown_zone(name.strip())
     return fixed
 
 

@@ -32,7 +32,7 @@ class _Outcomes:
     retry: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     refused: list[dict[str, Any]] = field(default_factory=list)
-    notices: dict[str, str] = field(default_factory=dict)  # workspace key -> first problem
+    notices: dict[tuple[str, str], str] = field(default_factory=dict)  # (platform, ws) -> problem
 
     @property
     def not_sent(self) -> list[int]:
@@ -150,7 +150,7 @@ class Delivery:
                 log.error("%s cannot be sent: %s", claim.post.key, exc.reason)
                 out.refused.append(row | {"b_error": exc.reason[:500]})
                 out.notices.setdefault(
-                    f"{claim.platform}\0{claim.workspace}",
+                    (claim.platform, claim.workspace),
                     f"I could not send the scheduled {claim.post.kind} ({claim.post.key}): "
                     f"{exc.reason}"[:500],
                 )
@@ -235,8 +235,7 @@ class Delivery:
                         ),
                         rows,
                     )
-            for key, notice in out.notices.items():
-                platform, _, external = key.partition("\0")
+            for (platform, external), notice in out.notices.items():
                 await conn.execute(
                     sa.update(WS)
                     .where(

@@ -27,22 +27,14 @@ from pathlib import Path
 
 from commands import build_registry
 from commands.spec import CommandSpec, Kind, Param
-from tests.fuzz.common import ATOMS
+from tests.fuzz.common import ATOMS, BAD_ZONES
 from tests.fuzz.console_run import START, answered_lines, run_console
 
 MEMBERS = ("alice", "bob", "chen")
 MODERATOR = "admin"
 OOPS_TEXT = "Something went wrong"
 ZONES = (
-    "localtime",
-    "Factory",
-    "posix/Europe/Berlin",
-    "right/UTC",
-    "posixrules",
-    "Europe/../UTC",
-    "/etc/localtime",
-    "EST5EDT",
-    "Etc/GMT+14",
+    *BAD_ZONES,
     "Europe/Berlin",
     "America/New_York",
     "Asia/Tokyo",

@@ -16,7 +16,7 @@ a stranger, plus forged button presses and form submissions. Whatever comes in:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -43,6 +43,7 @@ from tests.fuzz.common import (
     times,
     zones,
 )
+from tests.integration.test_learning import kaggle_task
 
 REGISTRY = build_registry()
 SPECS: list[CommandSpec] = list(REGISTRY.specs.values())
@@ -69,28 +70,7 @@ FUZZ = settings(
 
 async def add_kaggle_task(db: Database) -> None:
     """One Kaggle task (the fixture bank has none), so `/study kaggle submit` reaches its checks."""
-    from bot.catalog.schema import ChallengeSpec
-
-    spec = ChallengeSpec.model_validate(
-        {
-            "id": KAGGLE_TASK,
-            "kind": "kaggle",
-            "track": "data-modeling-evaluation",
-            "difficulty": 1,
-            "title": "Titanic test task",
-            "prompt": "Build a baseline and submit your notebook URL and public score.",
-            "kaggle": {
-                "url": "https://www.kaggle.com/competitions/titanic",
-                "metric": "accuracy",
-                "target": 0.77,
-                "days": 7,
-                "steps": ["Load the data", "Fit a model", "Submit"],
-            },
-            "explanation": "A cross-validated pipeline beats the gender rule.",
-        }
-    )
-    async with db.unit_of_work() as s:
-        s.add(spec.to_row(datetime(2026, 3, 1, tzinfo=UTC)))
+    assert await kaggle_task(db) == KAGGLE_TASK
 
 
 async def world(db: Database) -> Harness:
