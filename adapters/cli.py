@@ -103,16 +103,23 @@ def run() -> None:
     """Start the bot: the platform adapters whose credentials are set, else the console."""
     from adapters.platforms import configured_platforms
 
-    settings = settings_or_exit(quiet=True)
-    platforms = configured_platforms()
-    if platforms:
-        # No platform adapter exists in this build yet (Discord and Slack come next).
-        names = " and ".join(p.label for p in platforms)
-        creds = ", ".join(p.credential_names() for p in platforms)
-        raise fail(
-            f"{names} credentials are set ({creds}), but this build has no {names} adapter yet; "
-            "unset them to run the console"
+    platforms = {p.name: p for p in configured_platforms()}
+    settings = settings_or_exit(quiet=not platforms)
+    if "slack" in platforms:
+        # The Slack adapter comes next; say so rather than ignore the credentials.
+        slack = platforms["slack"]
+        message = (
+            f"Slack credentials are set ({slack.credential_names()}), but this build has no "
+            "Slack adapter yet"
         )
+        if "discord" not in platforms:
+            raise fail(message + "; unset them to run the console")
+        logging.getLogger(__name__).warning("%s; running Discord only", message)
+    if "discord" in platforms:
+        from adapters.discord.cli import run_discord_or_exit
+
+        run_discord_or_exit(settings)
+        return
     _console(settings, None, "admin", False)
 
 
@@ -285,4 +292,7 @@ def show(
 
 
 def main() -> None:
+    from adapters.discord.cli import discord_app
+
+    app.add_typer(discord_app, name="discord")
     app()

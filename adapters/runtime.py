@@ -24,11 +24,13 @@ from bot.scheduling.election import Election, election_for
 from bot.scheduling.ledger import TickReport
 from bot.scheduling.scheduler import Scheduler
 from bot.scheduling.service import SchedulerService
+from bot.services import workspaces
 from bot.services.console_state import Resumed, open_console, save_console
 from bot.settings import Settings
 from bot.store.db import Database
 from commands import build_registry
 from commands.dispatcher import Dispatcher, RateLimiter
+from commands.suggest import Suggester, Suggestion
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ class Runtime:
     scheduler: Scheduler
     election: Election
     drive: Drive
+    suggester: Suggester
     service: SchedulerService | None = None
     leader: bool = False
 
@@ -88,15 +91,19 @@ class Runtime:
         if not settings.scheduler:
             drive = "off"
         service = SchedulerService(scheduler, election) if drive == "service" else None
+        registry = build_registry()
         dispatcher = Dispatcher(
             core.db,
-            build_registry(),
+            registry,
             routed,
             rate_limiter=RateLimiter(settings.rate_limit_per_minute) if rate_limit else None,
             grace=settings.grace,
             on_rearm=service.notify if service is not None else None,
         )
-        return cls(settings, core, routed, dispatcher, scheduler, election, drive, service)
+        suggester = Suggester(core.db, registry)
+        return cls(
+            settings, core, routed, dispatcher, scheduler, election, drive, suggester, service
+        )
 
     async def start(self) -> None:
         """Migrate, load the bank, and start sending scheduled posts."""
@@ -130,6 +137,34 @@ class Runtime:
         self, workspace_id: int, acting_user: str, simulated_now: datetime | None
     ) -> None:
         await save_console(self.core.db, workspace_id, acting_user, simulated_now)
+
+    # -- what platform adapters need of the store ------------------------------------------
+
+    async def workspace_joined(self, platform: str, external_id: str, name: str = "") -> None:
+        """The bot is in this workspace (first contact, or added back after a removal)."""
+        async with self.core.db.unit_of_work() as session:
+            await workspaces.joined(session, platform, external_id, name, self.clock.now())
+        if self.service is not None:
+            self.service.notify()
+
+    async def workspace_left(self, platform: str, external_id: str) -> None:
+        """The bot was removed from this workspace: its posts stop, its data stays."""
+        async with self.core.db.unit_of_work() as session:
+            await workspaces.left(session, platform, external_id, self.clock.now())
+
+    async def suggest(
+        self, platform: str, workspace: str, path: tuple[str, ...], name: str, typed: str
+    ) -> list[Suggestion]:
+        return await self.suggester.suggest(platform, workspace, path, name, typed)
+
+    async def state(self, key: str) -> str | None:
+        """A fact an adapter kept from an earlier run (the hash of its synced commands)."""
+        async with self.core.db.unit_of_work() as session:
+            return await workspaces.get_state(session, key)
+
+    async def keep_state(self, key: str, value: str) -> None:
+        async with self.core.db.unit_of_work() as session:
+            await workspaces.set_state(session, key, value, self.clock.now())
 
     async def run_due(self) -> TickReport:
         """Manual drive: send what is due at the clock's now (nothing unless elected)."""

@@ -40,6 +40,17 @@ def add_form(preset: dict[str, str]) -> Reply:
     inputs = [
         FormInput("title", "Title", "short", True, 120, "Fair coin"),
         FormInput("prompt", "Question", "paragraph", True, 4000, "P(two heads in two flips)?"),
+    ]
+    if preset.get("kind") == "mcq" and "track" in preset and "difficulty" in preset:
+        # Room for the options apart from the answer: five inputs in all.
+        inputs += [
+            FormInput("options", "Options, one a line", "paragraph", True, 2000, "1/4\n1/2\n3/4"),
+            FormInput("answer", "The right option's letter (A is the first)", "short", True, 2),
+            FormInput("explanation", "Explanation (shown after the round)", "paragraph", True),
+        ]
+        form = Form(action_id(ADD_PATH, **preset), "New challenge", tuple(inputs))
+        return Reply("", title="New challenge", form=form)
+    inputs += [
         FormInput(
             "answer",
             "Answer: a number, words or mcq lines",
@@ -61,6 +72,12 @@ def add_form(preset: dict[str, str]) -> Reply:
 def pairs_from_form(fields: dict[str, str]) -> dict[str, str]:
     """The form's values as the pairs of the text form (`kind`, `options`, `answer`, …)."""
     pairs = {k: v for k, v in fields.items() if k != "details"}
+    if "options" in pairs:
+        # Options typed apart (one a line) and the answer as a letter.
+        options = [ln.strip() for ln in pairs["options"].splitlines() if ln.strip()]
+        pairs["options"] = "|".join(options)
+        pairs["answer"] = pairs.get("answer", "").strip().upper()
+        pairs.setdefault("kind", "mcq")
     details = fields.get("details")
     if details is not None:
         words = details.replace(",", " ").split()
@@ -71,6 +88,8 @@ def pairs_from_form(fields: dict[str, str]) -> dict[str, str]:
             )
         pairs.setdefault("track", words[0].lower())
         pairs.setdefault("difficulty", words[1])
+    if "options" in pairs:
+        return pairs
     answer = pairs.get("answer", "").strip()
     lines = [ln.strip() for ln in answer.splitlines() if ln.strip()]
     marked = [i for i, ln in enumerate(lines) if ln.startswith("*")]

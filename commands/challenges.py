@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from bot.catalog.schema import ChallengeSpec
 from bot.catalog.texts import stars
 from bot.edge.errors import UserError
-from bot.edge.messages import Reply
+from bot.edge.messages import Reply, channel_ref
 from bot.rules.tracks import TRACK_NAMES, TRACKS
 from bot.services.rounds import cancel_round as cancel_round_service
 from bot.services.rounds import (
@@ -30,7 +30,7 @@ from commands.context import Context
 from commands.spec import CommandSpec, Kind, Param
 
 # Inputs of the add form (and a platform's own options), besides the key=value pairs.
-FORM_KEYS = ("title", "prompt", "answer", "explanation", "details")
+FORM_KEYS = ("title", "prompt", "options", "answer", "explanation", "details")
 
 
 CHALLENGE_KEYS = (
@@ -184,7 +184,7 @@ async def challenge_post_now(ctx: Context, args: dict[str, Any]) -> Reply:
     closed = f" Round #{opened.closed.id} is closed." if opened.closed else ""
     return Reply(
         f"Posted round #{opened.round.id} (`{opened.challenge.id}`) "
-        f"in {ctx.workspace.post_channel}.{closed}"
+        f"in {channel_ref(ctx.workspace.post_channel)}.{closed}"
     )
 
 
@@ -200,6 +200,7 @@ SPECS = (
                 "kind, track, difficulty, title, prompt, answer, …",
                 required=False,
                 keys=CHALLENGE_KEYS,
+                option=False,
             ),
             Param(
                 "kind",
@@ -208,9 +209,16 @@ SPECS = (
                 required=False,
                 choices=("mcq", "numeric", "text"),
                 positional=False,
+                option=True,
             ),
             Param(
-                "track", Kind.CHOICE, "a track", required=False, choices=TRACKS, positional=False
+                "track",
+                Kind.CHOICE,
+                "a track",
+                required=False,
+                choices=TRACKS,
+                positional=False,
+                option=True,
             ),
             Param(
                 "difficulty",
@@ -220,6 +228,7 @@ SPECS = (
                 minimum=1,
                 maximum=3,
                 positional=False,
+                option=True,
             ),
             Param(
                 "title", Kind.REST, "its title", required=False, positional=False, max_length=120
@@ -231,6 +240,14 @@ SPECS = (
                 required=False,
                 positional=False,
                 max_length=4000,
+            ),
+            Param(
+                "options",
+                Kind.REST,
+                "mcq options, one a line",
+                required=False,
+                positional=False,
+                max_length=2000,
             ),
             Param(
                 "answer", Kind.REST, "the answer", required=False, positional=False, max_length=2000
@@ -255,7 +272,7 @@ SPECS = (
         "schedule a challenge for a date",
         challenge_schedule,
         (
-            Param("challenge_id", Kind.WORD, "a challenge id", max_length=64),
+            Param("challenge_id", Kind.WORD, "a challenge id", max_length=64, complete="challenge"),
             Param("date", Kind.DATE, "YYYY-MM-DD"),
         ),
         moderator=True,
@@ -290,7 +307,16 @@ SPECS = (
         ("studymod", "challenge", "post-now"),
         "open a round now (today's scheduled one, or a pick)",
         challenge_post_now,
-        (Param("challenge_id", Kind.WORD, "a challenge id", required=False, max_length=64),),
+        (
+            Param(
+                "challenge_id",
+                Kind.WORD,
+                "a challenge id",
+                required=False,
+                max_length=64,
+                complete="challenge",
+            ),
+        ),
         moderator=True,
         needs_member=False,
     ),

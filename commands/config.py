@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.edge.messages import Field, Reply
+from bot.edge.messages import Field, Reply, channel_ref, role_ref
 from bot.rules.timeutil import WEEKDAYS, format_hhmm, parse_weekday, zone
 from bot.store.audit import audit
 from bot.store.models import Member
@@ -19,7 +19,7 @@ from commands.spec import CommandSpec, Kind, Param
 def _config_fields(ctx: Context) -> tuple[Field, ...]:
     ws = ctx.workspace
     return (
-        Field("Channel", ws.post_channel or "not set"),
+        Field("Channel", channel_ref(ws.post_channel) if ws.post_channel else "not set"),
         Field("Time zone", ws.timezone),
         Field("Daily post", f"{ws.daily_post_time} local"),
         Field(
@@ -27,6 +27,7 @@ def _config_fields(ctx: Context) -> tuple[Field, ...]:
             f"{WEEKDAYS[ws.leaderboard_weekday].title()} {ws.leaderboard_time} local",
         ),
         Field("Study day starts", f"{ws.rollover_hour:02d}:00 local"),
+        Field("Moderator role", role_ref(ws.moderator_role) if ws.moderator_role else "none"),
         Field(
             "Next round",
             _when(ws.daily_due_at, ws.timezone) if ws.post_channel else "set a channel",
@@ -87,6 +88,14 @@ async def timezone(ctx: Context, args: dict[str, Any]) -> Reply:
     return await _saved(ctx, "timezone", before, ws.timezone)
 
 
+async def moderator_role(ctx: Context, args: dict[str, Any]) -> Reply:
+    ws = ctx.workspace
+    before = {"moderator_role": ws.moderator_role}
+    role = args["role"]
+    ws.moderator_role = None if role is None or role.lower() in ("off", "none") else role
+    return await _saved(ctx, "moderator-role", before, ws.moderator_role or "off")
+
+
 async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     ws = ctx.workspace
     day, at = parse_weekday(args["weekday"]), format_hhmm(args["time"])
@@ -125,8 +134,14 @@ SPECS = (
         "leaderboard",
         "when the weekly leaderboard is posted",
         leaderboard,
-        Param("weekday", Kind.WORD, "a weekday, e.g. monday", max_length=20),
+        Param("weekday", Kind.WORD, "a weekday, e.g. monday", max_length=20, choices=WEEKDAYS),
         Param("time", Kind.HHMM, "HH:MM, 24-hour"),
+    ),
+    _spec(
+        "moderator-role",
+        "members with this role are moderators too (none given, or `off`: no role)",
+        moderator_role,
+        Param("role", Kind.ROLE, "a role, or off", required=False, max_length=64),
     ),
 )
 

@@ -177,13 +177,19 @@ class Dispatcher:
                     outbox.posts.clear()
                     return reply_from_dict(earlier.reply)
             member = await get_member(session, ws, inv.user_id, for_update=True)
-            is_mod = inv.is_moderator or (member is not None and member.is_moderator)
+            is_mod = (
+                inv.is_moderator
+                or (member is not None and member.is_moderator)
+                or (ws.moderator_role is not None and ws.moderator_role in inv.roles)
+            )
             if spec.moderator and not is_mod:
                 raise UserError(f"Only moderators can use `/{spec.path[0]}`.")
             ctx = Context(session, inv, ws, member, is_mod, outbox, self.grace)
             if spec.needs_member:
                 ctx.require_member()
             reply = await spec.handler(ctx, args)
+            if spec.public and reply.form is None and not reply.error:
+                reply = replace(reply, ephemeral=False)
             reply = self._notice(ws, is_mod, reply)
             if inv.delivery_id and ws.id is not None:
                 session.add(

@@ -157,6 +157,7 @@ SPECS = (
                 required=False,
                 max_length=64,
                 label="track|task-id",
+                complete="kaggle",
             ),
         ),
         needs_member=False,
@@ -166,7 +167,7 @@ SPECS = (
         "report your result on a Kaggle task: notebook link and score",
         kaggle_submit,
         (
-            Param("task", Kind.WORD, "a task id", max_length=64),
+            Param("task", Kind.WORD, "a task id", max_length=64, complete="kaggle"),
             Param("url", Kind.WORD, "your notebook's kaggle.com link", max_length=300),
             Param("score", Kind.WORD, "your score", max_length=40),
         ),

@@ -71,6 +71,10 @@ def convert(param: Param, raw: str) -> Any:
         if not key:
             raise UserError(f"`{param.name}`: name a member, e.g. `@alice`.")
         return key
+    if param.kind is Kind.ROLE:
+        if not _CHANNEL.fullmatch(value.removeprefix("@")):
+            raise UserError(f"`{param.name}`: name one role, e.g. `@mentors`, or `off`.")
+        return value.removeprefix("@")
     if param.kind is Kind.CHANNEL:
         # A channel's id or name: letters, digits, `-`, `_`, `.`, optionally after `#`. Never a
         # broadcast (`<!channel>`, `@everyone`) or anything with spaces or control characters.

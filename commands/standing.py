@@ -38,7 +38,7 @@ async def _target(ctx: Context, ref: str | None) -> Member:
 async def streak(ctx: Context, args: dict[str, Any]) -> Reply:
     target = await _target(ctx, args["member"])
     v = view(state_of(target), ctx.today(target))
-    return Reply(streak_line(v), title=f"{target.display_name}'s streak", ephemeral=False)
+    return Reply(streak_line(v), title=f"{target.display_name}'s streak")
 
 
 async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -60,7 +60,6 @@ async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
         return Reply(
             "No points on this board yet. Be the first: `/study today`.",
             title=title,
-            ephemeral=False,
         )
     lines = [f"{medal(s.rank)} {s.display_name} — {s.points} pts" for s in result.top]
     if me is not None:
@@ -68,7 +67,7 @@ async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
             lines.append("\nYou have no points on this board yet.")
         elif result.me.rank > len(result.top):
             lines.append(f"\nYou: #{result.me.rank} of {result.entrants}, {result.me.points} pts")
-    return Reply("\n".join(lines), title=title, ephemeral=False)
+    return Reply("\n".join(lines), title=title)
 
 
 async def last_posted(ctx: Context) -> Reply:
@@ -87,10 +86,9 @@ async def last_posted(ctx: Context) -> Reply:
     if row is None or row.payload is None:
         return Reply(
             "No weekly leaderboard has been posted yet. `/study leaderboard` shows this week live.",
-            ephemeral=False,
         )
     post = post_from_dict(row.payload)
-    return Reply(post.body, title=post.title, ephemeral=False)
+    return Reply(post.body, title=post.title)
 
 
 async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -131,7 +129,6 @@ async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
         f"Joined {target.joined_at.date().isoformat()}",
         title=f"{target.display_name}'s profile",
         fields=fields,
-        ephemeral=False,
     )
 
 
@@ -166,7 +163,11 @@ async def forget(ctx: Context, args: dict[str, Any]) -> Reply:
 
 SPECS = (
     CommandSpec(
-        ("study", "streak"), "show a study streak (yours by default)", streak, (MEMBER_PARAM,)
+        ("study", "streak"),
+        "show a study streak (yours by default)",
+        streak,
+        (MEMBER_PARAM,),
+        public=True,
     ),
     CommandSpec(
         ("study", "leaderboard"),
@@ -183,12 +184,14 @@ SPECS = (
             Param("track", Kind.CHOICE, "a track", required=False, choices=TRACKS),
         ),
         needs_member=False,
+        public=True,
     ),
     CommandSpec(
         ("study", "profile"),
         "points, streak and progress (yours by default)",
         profile,
         (MEMBER_PARAM,),
+        public=True,
     ),
     CommandSpec(("study", "export"), "download your data as JSON", export),
     CommandSpec(

@@ -24,10 +24,13 @@ from bot.edge.messages import (
     FormInput,
     Mention,
     Post,
+    Ref,
     Reply,
+    channel_ref,
     mention,
     post_text,
     reply_text,
+    role_ref,
     segments,
 )
 from bot.edge.ports import PermanentSendError, Poster, RetryAfter, SentRef
@@ -50,6 +53,7 @@ __all__ = [
     "Post",
     "Poster",
     "Press",
+    "Ref",
     "Reply",
     "RetryAfter",
     "SentRef",
@@ -58,6 +62,7 @@ __all__ = [
     "SystemClock",
     "UserError",
     "action_id",
+    "channel_ref",
     "iso",
     "mention",
     "parse_action",
@@ -65,5 +70,6 @@ __all__ = [
     "parse_instant",
     "post_text",
     "reply_text",
+    "role_ref",
     "segments",
 ]

@@ -52,7 +52,9 @@ class Invocation:
     """One action from one user, already stripped of its platform.
 
     `delivery_id` is the platform's id for this delivery (a Slack retry or a Discord
-    interaction id), so a retried delivery gets the first reply back.
+    interaction id), so a retried delivery gets the first reply back. `is_moderator`: the
+    platform says so (Discord's Manage Server); `roles`: the user's platform role ids, for a
+    group's moderator role.
     """
 
     platform: str
@@ -65,3 +67,4 @@ class Invocation:
     is_moderator: bool = False
     delivery_id: str | None = None
     workspace_name: str = ""
+    roles: tuple[str, ...] = ()

@@ -94,9 +94,13 @@ class Attachment:
 
 # -- mentions: a neutral segment inside message text ----------------------------------------
 
-_OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"  # private-use: never in user input
-_MENTION = re.compile(f"{_OPEN}([^{_SEP}{_CLOSE}]*){_SEP}([^{_CLOSE}]*){_CLOSE}")
-_PRIVATE = re.compile(f"[{_OPEN}{_SEP}{_CLOSE}]")
+_OPEN, _SEP, _CLOSE, _REF = "\ue000", "\ue001", "\ue002", "\ue003"  # private-use: never typed
+_SEGMENT = re.compile(
+    f"{_OPEN}([^{_SEP}{_CLOSE}]*){_SEP}([^{_CLOSE}]*){_CLOSE}"
+    f"|{_REF}(channel|role){_SEP}([^{_CLOSE}]*){_CLOSE}"
+)
+_PRIVATE = re.compile(f"[{_OPEN}{_SEP}{_CLOSE}{_REF}]")
+RefKind = Literal["channel", "role"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +109,27 @@ class Mention:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A channel or a role, by the platform's id (`<#123>`, `<@&456>` on Discord)."""
+
+    kind: RefKind
+    id: str
+
+
 def mention(user_id: str, name: str) -> str:
     """A mention of a member, to put inside message text; each platform renders it its way."""
     return f"{_OPEN}{strip_markers(user_id)}{_SEP}{strip_markers(name)}{_CLOSE}"
+
+
+def channel_ref(channel_id: str) -> str:
+    """A channel named inside message text (the console shows its id, e.g. `#study`)."""
+    return f"{_REF}channel{_SEP}{strip_markers(channel_id)}{_CLOSE}"
+
+
+def role_ref(role_id: str) -> str:
+    """A platform role named inside message text (plain text shows `@id`)."""
+    return f"{_REF}role{_SEP}{strip_markers(role_id)}{_CLOSE}"
 
 
 def strip_markers(text: str) -> str:
@@ -115,23 +137,32 @@ def strip_markers(text: str) -> str:
     return _PRIVATE.sub("", text)
 
 
-def segments(text: str) -> list[str | Mention]:
-    """Text split into plain runs and mentions, for an adapter to render."""
-    out: list[str | Mention] = []
+def segments(text: str) -> list[str | Mention | Ref]:
+    """Text split into plain runs, mentions and references, for an adapter to render."""
+    out: list[str | Mention | Ref] = []
     at = 0
-    for m in _MENTION.finditer(text):
+    for m in _SEGMENT.finditer(text):
         if m.start() > at:
             out.append(text[at : m.start()])
-        out.append(Mention(m.group(1), m.group(2)))
+        if m.group(3) is None:
+            out.append(Mention(m.group(1), m.group(2)))
+        else:
+            out.append(Ref("channel" if m.group(3) == "channel" else "role", m.group(4)))
         at = m.end()
     if at < len(text):
         out.append(text[at:])
     return out
 
 
+def _plain(m: re.Match[str]) -> str:
+    if m.group(3) is None:
+        return f"@{m.group(2)}"
+    return m.group(4) if m.group(3) == "channel" else f"@{m.group(4)}"
+
+
 def plain_mentions(text: str) -> str:
-    """Mentions as `@name`: the plain-text rendering."""
-    return _MENTION.sub(lambda m: f"@{m.group(2)}", text)
+    """Mentions as `@name`, channels by id, roles as `@id`: the plain-text rendering."""
+    return _SEGMENT.sub(_plain, text)
 
 
 # -- replies and posts --------------------------------------------------------------------

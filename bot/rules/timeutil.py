@@ -50,6 +50,32 @@ def _zone_names_by_lower() -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=1)
+def zone_names() -> tuple[str, ...]:
+    """Every IANA place name, sorted."""
+    return tuple(sorted(_zone_names_by_lower().values()))
+
+
+def match_timezones(typed: str, limit: int = 25) -> list[str]:
+    """Zone names containing `typed` anywhere (case and `_`/space blind), best first: a match
+    at the start of the name, then at the start of a part (`York` in `America/New_York`),
+    then anywhere."""
+    key = typed.strip().lower().replace(" ", "_")
+    if not key:
+        popular = ("UTC", "Europe/London", "Europe/Berlin", "America/New_York", "Asia/Kolkata")
+        return list(popular[:limit])
+    ranked: list[tuple[int, str]] = []
+    for name in zone_names():
+        low = name.lower()
+        at = low.find(key)
+        if at < 0:
+            continue
+        rank = 0 if at == 0 else 1 if low[at - 1] in "/_-" else 2
+        ranked.append((rank, name))
+    ranked.sort()
+    return [name for _, name in ranked[:limit]]
+
+
 def canonical_timezone(name: str) -> str:
     """An IANA time zone name, its case fixed (`europe/berlin` -> `Europe/Berlin`); UserError
     for anything else (including `localtime`, `Factory` and the `posix/` copies)."""

@@ -18,6 +18,7 @@ from bot.scheduling.ledger import (
     LEASE,
     LEDGER,
     LEDGER_COLUMNS,
+    POSTS_HERE,
     ROUND,
     TINY,
     WS,
@@ -39,7 +40,7 @@ async def claim_daily(
     """Open the day's round wherever the daily post is due, one group at a time."""
     groups_q = (
         sa.select(WS.c.timezone, WS.c.daily_post_time, WS.c.daily_due_at, sa.func.count())
-        .where(WS.c.daily_due_at <= utc_param(now, "now"), WS.c.post_channel.is_not(None))
+        .where(WS.c.daily_due_at <= utc_param(now, "now"), POSTS_HERE)
         .group_by(WS.c.timezone, WS.c.daily_post_time, WS.c.daily_due_at)
         .order_by(WS.c.daily_due_at)
     )

@@ -13,6 +13,7 @@ from bot.rules.timeutil import local_midnight_utc
 from bot.scheduling.ledger import (
     CHUNK,
     LEDGER,
+    POSTS_HERE,
     TINY,
     WS,
     TickReport,
@@ -38,7 +39,7 @@ async def claim_leaderboards(
                 select(Workspace)
                 .where(
                     col(Workspace.leaderboard_due_at) <= now,
-                    col(Workspace.post_channel).is_not(None),
+                    POSTS_HERE,
                 )
                 .order_by(col(Workspace.leaderboard_due_at), col(Workspace.id))
                 .limit(CHUNK)

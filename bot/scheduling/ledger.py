@@ -33,6 +33,8 @@ TINY = timedelta(microseconds=1)
 
 WS = Workspace.__table__  # type: ignore[attr-defined]
 MEMBER = Member.__table__  # type: ignore[attr-defined]
+SERVED = WS.c.left_at.is_(None)  # the bot is still in the workspace
+POSTS_HERE = sa.and_(SERVED, WS.c.post_channel.is_not(None))  # group posts go out here
 LEDGER = PostLedger.__table__  # type: ignore[attr-defined]
 ROUND = Round.__table__  # type: ignore[attr-defined]
 CHALLENGE = Challenge.__table__  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from bot.scheduling.ledger import (
     CHUNK,
     LEDGER,
     MEMBER,
+    SERVED,
     TINY,
     WS,
     TickReport,
@@ -39,7 +40,7 @@ async def claim_reminders(
             WS.c.timezone.label("ws_tz"), WS.c.rollover_hour,
         )
         .join(WS, WS.c.id == MEMBER.c.workspace_id)
-        .where(MEMBER.c.reminder_due_at <= utc_param(now, "now"))
+        .where(MEMBER.c.reminder_due_at <= utc_param(now, "now"), SERVED)
         .order_by(MEMBER.c.reminder_due_at, MEMBER.c.id)
         .limit(CHUNK)
     )  # fmt: skip

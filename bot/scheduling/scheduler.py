@@ -27,7 +27,17 @@ from bot.rules.schedule import rearm_member, rearm_workspace
 from bot.scheduling.daily import claim_daily
 from bot.scheduling.delivery import Delivery
 from bot.scheduling.leaderboards import claim_leaderboards
-from bot.scheduling.ledger import LEDGER, MEMBER, OPEN_STATUSES, WS, TickReport, aware, take_pending
+from bot.scheduling.ledger import (
+    LEDGER,
+    MEMBER,
+    OPEN_STATUSES,
+    POSTS_HERE,
+    SERVED,
+    WS,
+    TickReport,
+    aware,
+    take_pending,
+)
 from bot.scheduling.reminders import claim_reminders
 from bot.store.db import Database
 from bot.store.models import Member, Workspace
@@ -96,11 +106,12 @@ class Scheduler:
         """The earliest instant at which something is due (posts, retries, expired leases)."""
         async with self.db.unit_of_work() as session:
             conn = await session.connection()
-            has_channel = WS.c.post_channel.is_not(None)
             candidates = [
-                sa.select(sa.func.min(WS.c.daily_due_at)).where(has_channel),
-                sa.select(sa.func.min(WS.c.leaderboard_due_at)).where(has_channel),
-                sa.select(sa.func.min(MEMBER.c.reminder_due_at)),
+                sa.select(sa.func.min(WS.c.daily_due_at)).where(POSTS_HERE),
+                sa.select(sa.func.min(WS.c.leaderboard_due_at)).where(POSTS_HERE),
+                sa.select(sa.func.min(MEMBER.c.reminder_due_at))
+                .join(WS, WS.c.id == MEMBER.c.workspace_id)
+                .where(SERVED),
                 sa.select(sa.func.min(LEDGER.c.next_attempt_at)).where(
                     LEDGER.c.status.in_(OPEN_STATUSES)
                 ),

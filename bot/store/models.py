@@ -74,6 +74,10 @@ class Workspace(SQLModel, table=True):
     # A scheduled post the platform refused for good (no channel, no permission): told to the
     # next moderator who runs a command, once, then cleared.
     moderator_notice: str | None = Field(default=None, max_length=500)
+    # Members holding this platform role are moderators (a Discord role id, say).
+    moderator_role: str | None = Field(default=None, max_length=64)
+    # The bot was removed from the workspace: nothing is posted there; the data stays.
+    left_at: datetime | None = _ts(nullable=True)
 
 
 class Member(SQLModel, table=True):
@@ -356,6 +360,16 @@ class KaggleSubmission(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=64)
     created_at: datetime = _ts()
     reviewed_at: datetime | None = _ts(nullable=True)
+
+
+class AdapterState(SQLModel, table=True):
+    """A fact an adapter keeps between runs, by key (the hash of the command tree it synced)."""
+
+    __tablename__ = "adapter_state"
+
+    key: str = Field(primary_key=True, max_length=200)
+    value: str = Field(max_length=2000)
+    updated_at: datetime = _ts()
 
 
 class ConsoleState(SQLModel, table=True):

@@ -1,0 +1,58 @@
+"""A workspace's life on a platform (the bot added, removed, added again) and the small facts
+adapters keep between runs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.rules.schedule import rearm_member, rearm_workspace
+from bot.services.members import ensure_workspace, get_workspace
+from bot.store.models import AdapterState, Member, Workspace
+
+
+async def joined(
+    session: AsyncSession, platform: str, external_id: str, name: str, now: datetime
+) -> Workspace:
+    """The bot is in the workspace: created on first contact; back after a removal, its
+    schedule starts again from now (nothing owed from the time it was away)."""
+    ws = await ensure_workspace(session, platform, external_id, now, name)
+    if name and ws.name != name[:100]:
+        ws.name = name[:100]
+    if ws.left_at is not None:
+        ws.left_at = None
+        rearm_workspace(ws, now, timedelta(0))
+        members = await session.exec(select(Member).where(Member.workspace_id == ws.id))
+        for member in members.all():
+            rearm_member(member, ws, now)
+            session.add(member)
+    session.add(ws)
+    return ws
+
+
+async def left(session: AsyncSession, platform: str, external_id: str, now: datetime) -> bool:
+    """The bot was removed: nothing more is posted there; every row stays. False when the
+    workspace was never seen."""
+    ws = await get_workspace(session, platform, external_id)
+    if ws is None:
+        return False
+    if ws.left_at is None:
+        ws.left_at = now
+        session.add(ws)
+    return True
+
+
+async def get_state(session: AsyncSession, key: str) -> str | None:
+    row = await session.get(AdapterState, key)
+    return row.value if row is not None else None
+
+
+async def set_state(session: AsyncSession, key: str, value: str, now: datetime) -> None:
+    row = await session.get(AdapterState, key)
+    if row is None:
+        session.add(AdapterState(key=key, value=value, updated_at=now))
+    else:
+        row.value, row.updated_at = value, now
+        session.add(row)

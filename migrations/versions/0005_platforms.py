@@ -1,0 +1,40 @@
+"""platforms: a moderator role, leaving a workspace, and state adapters keep between runs
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01 12:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+
+revision: str = '0005'
+down_revision: str | None = '0004'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('workspace') as batch:
+        batch.add_column(
+            sa.Column('moderator_role', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
+        )
+        batch.add_column(sa.Column('left_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        'adapter_state',
+        sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('key'),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('adapter_state')
+    with op.batch_alter_table('workspace') as batch:
+        batch.drop_column('left_at')
+        batch.drop_column('moderator_role')
