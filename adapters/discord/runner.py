@@ -15,7 +15,7 @@ from adapters.discord.client import Studybot, make_client, point_at
 from adapters.discord.interactions import PLATFORM
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.settings import DiscordSettings
-from adapters.runtime import Runtime
+from adapters.runtime import Drive, Runtime
 from bot.edge import Clock
 from bot.settings import Settings
 
@@ -23,11 +23,15 @@ log = logging.getLogger(__name__)
 DRAIN_SECONDS = 10.0
 
 
-def build(settings: Settings, discord_settings: DiscordSettings, clock: Clock) -> Studybot:
+def build(
+    settings: Settings, discord_settings: DiscordSettings, clock: Clock, drive: Drive = "service"
+) -> Studybot:
+    """The bot, not yet connected. `drive`: how scheduled posts are driven (the tests step a
+    simulated clock by hand)."""
     point_at(discord_settings)
     client = make_client(discord_settings)
     poster = DiscordPoster(client, discord_settings.posts_per_second)
-    runtime = Runtime.build(settings, clock, {PLATFORM: poster})
+    runtime = Runtime.build(settings, clock, {PLATFORM: poster}, drive=drive)
     return Studybot(client, runtime, discord_settings)
 
 
@@ -40,12 +44,17 @@ async def serve(bot: Studybot, stop: asyncio.Event) -> None:
             running = asyncio.create_task(client.start(token))
             stopping = asyncio.create_task(stop.wait())
             done, _ = await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if stopping in done:
-                log.info("stopping: answering the interactions in flight")
-                await bot.interactions.drain(DRAIN_SECONDS)
-                await client.close()
             stopping.cancel()
-            await running  # re-raises a login or gateway failure
+            if stopping not in done:
+                await running  # the gateway failed for good: re-raise why
+                return
+            log.info("stopping: answering the interactions in flight")
+            await bot.interactions.drain(DRAIN_SECONDS)
+            await client.close()
+            try:
+                await running
+            except Exception:  # a start cut short by the stop itself
+                log.debug("the Discord client stopped while starting", exc_info=True)
     finally:
         await bot.runtime.stop()
 

@@ -29,7 +29,11 @@ def _ids(value: object) -> object:
 
 class DiscordSettings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="STUDYBOT_DISCORD_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="STUDYBOT_DISCORD_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     # The name Discord's guides and hosts use first; the STUDYBOT_ form also works.

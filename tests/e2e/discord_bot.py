@@ -1,0 +1,113 @@
+"""Run the real studybot Discord adapter (discord.py unmodified) against the fake Discord, on a
+simulated clock whose scheduled posts the test sends by hand."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import discord
+
+from adapters.discord.client import Studybot
+from adapters.discord.runner import build, serve
+from adapters.discord.settings import DiscordSettings
+from bot.edge import SimulatedClock
+from bot.settings import load_settings
+from tests.conftest import FIXTURE_CONTENT
+from tests.e2e.discord_fake import FakeChannel, FakeDiscord, FakeGuild, FakeUser
+
+GUILD, CHANNEL, OTHER_CHANNEL = 1001, 2001, 2002
+MANAGE_GUILD = 1 << 5
+MOD = FakeUser(id=5001, name="mod")
+ALICE = FakeUser(id=5002, name="alice")
+BOB = FakeUser(id=5003, name="bob")
+START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday; daily posts at 09:00 UTC
+
+
+def guild(gid: int = GUILD, name: str = "ML Study") -> FakeGuild:
+    return FakeGuild(
+        id=gid,
+        name=name,
+        channels=[FakeChannel(CHANNEL, "study"), FakeChannel(OTHER_CHANNEL, "general")],
+        owner_id=MOD.id,
+    )
+
+
+@asynccontextmanager
+async def fake_discord(*guilds: FakeGuild, **kwargs: Any) -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord(guilds=list(guilds) or [guild()], **kwargs) as fake:
+        yield fake
+
+
+@asynccontextmanager
+async def running(
+    fake: FakeDiscord,
+    db_url: str,
+    *,
+    clock: SimulatedClock | None = None,
+    shards: int = 1,
+    **discord_settings: Any,
+) -> AsyncIterator[Studybot]:
+    """The bot connected to the fake (`shards` new gateway sessions), stopped cleanly after."""
+    ready = fake.identify_count + shards
+    old = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    settings = load_settings(database_url=db_url, content_dir=FIXTURE_CONTENT)
+    ds = DiscordSettings(
+        token=fake.token, api_url=fake.api_url, gateway_url=fake.gateway_url, **discord_settings
+    )
+    bot = build(settings, ds, clock or SimulatedClock(START), drive="manual")
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(bot, stop))
+    try:
+        waiting = asyncio.create_task(fake.wait_ready(timeout=10, count=ready))
+        done, _ = await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:
+            waiting.cancel()
+            task.result()  # the start-up failure
+        await waiting
+        yield bot
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old
+
+
+def sub(name: str, **values: Any) -> list[dict[str, Any]]:
+    """A `/study <name> k:v …` option list."""
+    return [{"type": 1, "name": name, "options": _values(values)}]
+
+
+def grouped(group: str, name: str, **values: Any) -> list[dict[str, Any]]:
+    """A `/studymod <group> <name> k:v …` option list."""
+    return [{"type": 2, "name": group, "options": sub(name, **values)}]
+
+
+def _values(values: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for k, v in values.items():
+        kind = 4 if isinstance(v, int) else 3
+        out.append({"type": kind, "name": k, "value": v})
+    return out
+
+
+def text_of(message: dict[str, Any] | None) -> str:
+    """Everything a member reads in a message: content, embed titles, descriptions, fields."""
+    if message is None:
+        return ""
+    parts = [message.get("content") or ""]
+    for e in message.get("embeds") or []:
+        parts += [e.get("title", ""), e.get("description", "")]
+        parts += [f"{f['name']}: {f['value']}" for f in e.get("fields", [])]
+    return "\n".join(p for p in parts if p)
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for row in message.get("components") or [] for c in row.get("components", [])]
+
+
+def dump(value: Any) -> str:
+    return json.dumps(value, default=str)[:2000]
