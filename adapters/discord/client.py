@@ -66,6 +66,9 @@ class ShardedStudyClient(StudyEvents, discord.AutoShardedClient):
 
 
 def make_client(settings: DiscordSettings) -> discord.Client:
+    # studybot never joins voice: no warning about voice libraries it does not need.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
     options: dict[str, Any] = {
         "intents": discord.Intents.default(),  # guilds and the like; nothing privileged
         "allowed_mentions": discord.AllowedMentions.none(),
@@ -95,3 +98,8 @@ class Studybot:
         (in setup_hook, not on_ready, which fires again after every reconnect)."""
         await self.runtime.start()
         await sync_commands(self.client, self.runtime, self.settings.guild_ids)
+        log.info(
+            "logged in to Discord as %s (application %s)",
+            self.client.user,
+            self.client.application_id,
+        )

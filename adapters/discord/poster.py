@@ -75,6 +75,14 @@ def refusal(exc: discord.HTTPException, target: str) -> PermanentSendError | Non
     return PermanentSendError(f"{target}: {reason}") if reason else None
 
 
+def _retry_after(exc: discord.HTTPException, default: float = 60.0) -> float:
+    headers = getattr(exc.response, "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After", default))
+    except (TypeError, ValueError):
+        return default
+
+
 class DiscordPoster:
     def __init__(self, client: discord.Client, rate: float) -> None:
         self.client = client
@@ -111,6 +119,8 @@ class DiscordPoster:
         except discord.RateLimited as exc:
             raise RetryAfter(exc.retry_after, "Discord rate limit") from exc
         except discord.HTTPException as exc:
+            if exc.status == 429:  # not Discord's own answer (a proxy's, or Cloudflare's)
+                raise RetryAfter(_retry_after(exc), "rate limited before Discord") from exc
             permanent = refusal(exc, where)
             if permanent is not None:
                 log.warning("%s in guild %s: %s", post.kind, workspace, permanent.reason)

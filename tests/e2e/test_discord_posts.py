@@ -1,0 +1,209 @@
+"""Scheduled posts on Discord, through the real discord.py client and the scheduler: the daily
+round, the weekly leaderboard and a reminder DM; a nonce on each so a resend shows once; rate
+limits, server errors and refusals (no permission, closed DMs); a server that removes the bot."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from adapters.discord.client import Studybot
+from adapters.discord.poster import nonce_for
+from bot.edge import SimulatedClock
+from bot.store.models import PostLedger, Workspace
+from tests.e2e.discord_bot import (
+    ALICE,
+    CHANNEL,
+    GUILD,
+    MANAGE_GUILD,
+    MOD,
+    OTHER_CHANNEL,
+    START,
+    buttons,
+    fake_discord,
+    guild,
+    grouped,
+    running,
+    sub,
+    text_of,
+)
+from tests.e2e.discord_fake import FakeDiscord
+
+MOD_KW = {"user": MOD, "permissions": MANAGE_GUILD}
+
+
+def _db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'posts.db'}"
+
+
+async def _say(fake: FakeDiscord, root: str, options: list[dict[str, object]], **kw: object) -> str:
+    """Run a command and return what its answer says."""
+    cb = await fake.wait_callback(await fake.send_command(root, options, **kw))  # type: ignore[arg-type]
+    assert cb.accepted
+    return text_of(cb.data)
+
+
+async def _ledger(bot: Studybot) -> list[tuple[str, str, str, int, str | None]]:
+    async with bot.runtime.core.db.unit_of_work() as s:
+        rows = await s.exec(select(PostLedger).order_by(col(PostLedger.id)))
+        return [(r.kind, r.period, r.status, r.attempts, r.last_error) for r in rows.all()]
+
+
+async def _until_left(bot: Studybot, left: bool) -> None:
+    """Until the gateway event reached the store (the client handles it in its own task)."""
+    async with asyncio.timeout(5):
+        while True:
+            async with bot.runtime.core.db.unit_of_work() as s:
+                ws = (
+                    await s.exec(select(Workspace).where(Workspace.external_id == str(GUILD)))
+                ).one()
+            if (ws.left_at is not None) == left:
+                return
+            await asyncio.sleep(0.01)
+
+
+async def _tick(bot: Studybot, clock: SimulatedClock, at: datetime) -> None:
+    clock.set(at)
+    await bot.runtime.run_due()
+
+
+async def test_round_leaderboard_and_reminder_through_the_scheduler(tmp_path: Path) -> None:
+    clock = SimulatedClock(START)
+    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
+        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+        await _say(fake, "study", sub("join"), user=ALICE)
+        await _say(fake, "study", sub("remind", when="20:00"), user=ALICE)
+        await _say(
+            fake, "studymod", grouped("challenge", "schedule", challenge_id="two-heads",
+            date="2026-03-02"), **MOD_KW,
+        )  # fmt: skip
+        await bot.runtime.start_scheduling()
+
+        await _tick(bot, clock, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        daily = await fake.wait_message(CHANNEL)
+        assert daily["nonce"] == nonce_for(str(GUILD), "daily:2026-03-02")
+        assert "Round #1" in text_of(daily)
+        right = next(b for b in buttons(daily) if b["label"].startswith("A)"))
+        await fake.wait_callback(await fake.click(right["custom_id"], int(daily["id"]), user=ALICE))
+
+        # The next day alice has not studied by 20:00: a DM, which may name her.
+        await _tick(bot, clock, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+        await _tick(bot, clock, datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
+        dm = fake.dm_channel_for(ALICE.id)
+        assert dm is not None
+        reminder = await fake.wait_message(dm)
+        assert "streak" in text_of(reminder).lower()
+        assert reminder["nonce"] == nonce_for(str(GUILD), f"reminder:1/2026-03-03")
+
+        await _tick(bot, clock, datetime(2026, 3, 9, 9, 30, tzinfo=UTC))
+        posts = [text_of(m) for m in fake.messages(CHANNEL)]
+        assert any("weekly leaderboard" in p.lower() and "alice" in p for p in posts), posts
+        kinds = {(k, s) for k, _, s, _, _ in await _ledger(bot) if s != "skipped"}
+        assert kinds == {("daily", "sent"), ("reminder", "sent"), ("leaderboard", "sent")}
+        # Every message the bot sent allows no pings but the DM's own member.
+        for req in fake.requests:
+            if req.method == "POST" and req.path.endswith("/messages") and req.json:
+                allowed = req.json.get("allowed_mentions", {})
+                assert not allowed.get("parse"), req.json
+                assert not allowed.get("roles"), req.json
+
+
+async def test_a_resend_with_the_same_key_shows_once(tmp_path: Path) -> None:
+    clock = SimulatedClock(START)
+    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
+        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+        await bot.runtime.start_scheduling()
+        await _tick(bot, clock, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        daily = await fake.wait_message(CHANNEL)
+        # A crash after Discord took the post but before the ledger said so: sent again.
+        from bot.edge import Post
+
+        again = Post(body="resent", channel=str(CHANNEL), kind="round", key="daily:2026-03-02")
+        ref = await bot.runtime.posters.send("discord", str(GUILD), again)
+        assert ref is not None
+        assert ref.message_id == daily["id"]
+        assert len(fake.messages(CHANNEL)) == 1
+
+
+async def test_rate_limits_and_server_errors_on_posting(tmp_path: Path) -> None:
+    clock = SimulatedClock(START)
+    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
+        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+        await bot.runtime.start_scheduling()
+        route = r"^/channels/\d+/messages$"
+        # A short 429 is waited out inside discord.py; a 500 is retried; one message results.
+        fake.fail_next("POST", route, status=429, body={
+            "message": "You are being rate limited.", "retry_after": 0.05, "global": False},
+            headers={"Retry-After": "1", "Via": "1.1 google"})  # fmt: skip
+        fake.fail_next("POST", route, status=500)
+        await _tick(bot, clock, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        assert len(fake.messages(CHANNEL)) == 1
+        assert [r[:4] for r in await _ledger(bot)] == [("daily", "2026-03-02", "sent", 1)]
+
+        # A long one comes back to the scheduler as a wait: nothing lost, nothing doubled.
+        fake.fail_next("POST", route, status=429, body={
+            "message": "You are being rate limited.", "retry_after": 120.0, "global": False},
+            headers={"Retry-After": "120", "Via": "1.1 google"})  # fmt: skip
+        await _tick(bot, clock, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+        assert len(fake.messages(CHANNEL)) == 1
+        assert (await _ledger(bot))[-1][:3] == ("daily", "2026-03-03", "pending")
+        await _tick(bot, clock, datetime(2026, 3, 3, 9, 1, tzinfo=UTC))
+        assert len(fake.messages(CHANNEL)) == 1  # still waiting out the 120 s
+        await _tick(bot, clock, datetime(2026, 3, 3, 9, 2, 1, tzinfo=UTC))
+        assert len(fake.messages(CHANNEL)) == 2
+        assert (await _ledger(bot))[-1][:3] == ("daily", "2026-03-03", "sent")
+
+
+async def test_refusals_are_recorded_told_once_and_not_retried(tmp_path: Path) -> None:
+    clock = SimulatedClock(START)
+    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
+        fake.deny_channel(OTHER_CHANNEL)
+        fake.close_dms(ALICE.id)
+        await _say(
+            fake, "studymod", grouped("config", "channel", channel=str(OTHER_CHANNEL)), **MOD_KW
+        )
+        await _say(fake, "study", sub("join"), user=ALICE)
+        await _say(fake, "study", sub("log", minutes=30, topic="pandas"), user=ALICE)
+        await _say(fake, "study", sub("remind", when="20:00"), user=ALICE)
+        await bot.runtime.start_scheduling()
+        for at in (datetime(2026, 3, 2, 9), datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 20)):
+            await _tick(bot, clock, at.replace(tzinfo=UTC))
+        rows = sorted(r for r in await _ledger(bot) if r[2] != "skipped")
+        assert [(k, s, n) for k, _, s, n, _ in rows] == [
+            ("daily", "undeliverable", 1), ("daily", "undeliverable", 1),
+            ("reminder", "undeliverable", 1),
+        ]  # fmt: skip
+        assert "Missing Permissions" in (rows[0][4] or "")
+        assert "does not accept DMs" in (rows[2][4] or "")
+        tries = len(fake.requests)
+        await _tick(bot, clock, datetime(2026, 3, 3, 23, 0, tzinfo=UTC))
+        assert len(fake.requests) == tries  # nothing retried
+        first = await _say(fake, "studymod", [{"type": 1, "name": "stats"}], **MOD_KW)
+        assert "3 undeliverable" in first
+        assert "⚠️" in first
+        second = await _say(fake, "studymod", [{"type": 1, "name": "stats"}], **MOD_KW)
+        assert "⚠️" not in second
+
+
+async def test_a_server_that_removes_the_bot_gets_no_posts(tmp_path: Path) -> None:
+    clock = SimulatedClock(START)
+    second = guild(3001, "Other group")
+    async with (
+        fake_discord(guild(), second) as fake,
+        running(fake, _db(tmp_path), clock=clock) as bot,
+    ):
+        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+        await bot.runtime.start_scheduling()
+        await fake.remove_guild(GUILD)
+        await _until_left(bot, True)
+        await _tick(bot, clock, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        assert fake.messages(CHANNEL) == []
+        assert await _ledger(bot) == []
+        await fake.add_guild(guild())  # added back: posts from now on
+        await _until_left(bot, False)
+        await _tick(bot, clock, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
+        assert len(await fake.wait_message(CHANNEL) or {}) > 0
+        assert [r[1] for r in await _ledger(bot)] == ["2026-03-03"]
