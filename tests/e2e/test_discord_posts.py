@@ -24,8 +24,8 @@ from tests.e2e.discord_bot import (
     START,
     buttons,
     fake_discord,
-    guild,
     grouped,
+    guild,
     running,
     sub,
     text_of,
@@ -96,7 +96,7 @@ async def test_round_leaderboard_and_reminder_through_the_scheduler(tmp_path: Pa
         assert dm is not None
         reminder = await fake.wait_message(dm)
         assert "streak" in text_of(reminder).lower()
-        assert reminder["nonce"] == nonce_for(str(GUILD), f"reminder:1/2026-03-03")
+        assert reminder["nonce"] == nonce_for(str(GUILD), "reminder:1/2026-03-03")
 
         await _tick(bot, clock, datetime(2026, 3, 9, 9, 30, tzinfo=UTC))
         posts = [text_of(m) for m in fake.messages(CHANNEL)]

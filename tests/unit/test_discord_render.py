@@ -60,14 +60,16 @@ def test_long_body_keeps_everything_in_a_file() -> None:
     body = "\n".join(f"line {i} " + "x" * 60 for i in range(200))  # ~13k characters
     embeds, spill = embeds_for(body, "Puzzle", ())
     _within_limits(embeds)
-    assert spill is not None and spill.content == body
+    assert spill is not None
+    assert spill.content == body
     assert embeds[-1]["description"].endswith(f"attached: {FULL_TEXT})")
 
 
 def test_body_over_one_description_spans_embeds() -> None:
     body = "\n".join("y" * 99 for _ in range(50))  # 5,000 characters: two descriptions
     embeds, spill = embeds_for(body, None, ())
-    assert spill is None and len(embeds) == 2
+    assert spill is None
+    assert len(embeds) == 2
     assert "".join(e["description"] for e in embeds).replace("\n", "") == body.replace("\n", "")
 
 
