@@ -16,6 +16,7 @@ from time import perf_counter
 import sqlalchemy
 
 from benchmarks.common import Figure, print_summary
+from benchmarks.discord import bench_discord
 from benchmarks.leaderboard import bench_leaderboard
 from benchmarks.scheduler import bench_scheduler
 from benchmarks.submissions import bench_submissions
@@ -34,6 +35,7 @@ class Plan:
     tick_workspaces: int = 10_000
     tick_members: int = 100_000
     tick_repeats: int = 3
+    discord_interactions: int = 500
 
 
 FULL = Plan(
@@ -54,6 +56,7 @@ QUICK = Plan(
     tick_workspaces=2_000,
     tick_members=20_000,
     tick_repeats=1,
+    discord_interactions=100,
 )
 
 
@@ -66,8 +69,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument(
         "--only",
-        choices=("a", "b", "c"),
-        help="run only (a) submissions, (b) leaderboard or (c) scheduler tick and memory",
+        choices=("a", "b", "c", "d"),
+        help="run only (a) submissions, (b) leaderboard, (c) scheduler tick and memory or "
+        "(d) Discord interaction latency",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the leaderboard"
@@ -97,6 +101,8 @@ async def run(plan: Plan, args: argparse.Namespace) -> list[Figure]:
         )
     if args.only in (None, "c"):
         figures += await bench_scheduler(plan.tick_workspaces, plan.tick_members, plan.tick_repeats)
+    if args.only in (None, "d"):
+        figures += await bench_discord(plan.discord_interactions)
     return figures
 
 

@@ -8,6 +8,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -50,12 +51,13 @@ async def running(
     *,
     clock: SimulatedClock | None = None,
     shards: int = 1,
+    content_dir: Path = FIXTURE_CONTENT,
     **discord_settings: Any,
 ) -> AsyncIterator[Studybot]:
     """The bot connected to the fake (`shards` new gateway sessions), stopped cleanly after."""
     ready = fake.identify_count + shards
     old = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-    settings = load_settings(database_url=db_url, content_dir=FIXTURE_CONTENT)
+    settings = load_settings(database_url=db_url, content_dir=content_dir)
     ds = DiscordSettings(
         token=fake.token, api_url=fake.api_url, gateway_url=fake.gateway_url, **discord_settings
     )
