@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -13,6 +12,8 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from adapters.discord.cli import discord_app
+from adapters.exits import fail
 from bot.catalog.bank import load_bank
 from bot.catalog.generators import GENERATORS
 from bot.edge.clock import Clock, SimulatedClock, SystemClock, parse_instant
@@ -26,18 +27,12 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 content_app = typer.Typer(help="The challenge bank.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
+app.add_typer(discord_app, name="discord")
 
 T = TypeVar("T")
 ContentDir = Annotated[
     Path | None, typer.Option(help="Content folder (default: STUDYBOT_CONTENT_DIR).")
 ]
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """One line on stderr (whatever the message quotes of the input), then exit `code`."""
-    line = re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", message).strip()
-    typer.echo(f"studybot: {line[:500]}", err=True)
-    return typer.Exit(code)
 
 
 # Options that stand for a setting: an error in the value names the option the user typed.
@@ -98,6 +93,18 @@ def _console(settings: Settings, start: str | None, moderators: str, json_mode: 
         typer.echo(f"\n{GOODBYE}", err=not interactive)
 
 
+def _discord(settings: Settings) -> None:
+    """Connect to Discord and run until stopped; a bad setting or a failed start is one line."""
+    from adapters.discord.runner import run_discord
+    from adapters.discord.settings import load_discord_settings
+
+    try:
+        discord_settings = load_discord_settings()
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+    run_async(lambda: run_discord(settings, discord_settings, SystemClock()))
+
+
 @app.command()
 def run() -> None:
     """Start the bot: the platform adapters whose credentials are set, else the console."""
@@ -116,9 +123,7 @@ def run() -> None:
             raise fail(message + "; unset them to run the console")
         logging.getLogger(__name__).warning("%s; running Discord only", message)
     if "discord" in platforms:
-        from adapters.discord.cli import run_discord_or_exit
-
-        run_discord_or_exit(settings)
+        _discord(settings)
         return
     _console(settings, None, "admin", False)
 
@@ -292,7 +297,4 @@ def show(
 
 
 def main() -> None:
-    from adapters.discord.cli import discord_app
-
-    app.add_typer(discord_app, name="discord")
     app()

@@ -89,3 +89,58 @@ async def test_studybot_run_on_discord(tmp_path: Path) -> None:
         assert "really-secret" not in logs
         assert "logged in to Discord as StudyBot" in logs
         assert "PyNaCl" not in logs
+
+
+def _cli(env: dict[str, str], *args: str) -> tuple[int, str]:
+    import subprocess
+
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("STUDYBOT_", "DISCORD_"))}
+    proc = subprocess.run(
+        [str(STUDYBOT), *args], env={**keep, **env}, capture_output=True, text=True, timeout=60
+    )
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def test_invite_url_names_scopes_and_exact_permissions() -> None:
+    code, out = _cli({"DISCORD_TOKEN": TOKEN}, "discord", "invite-url")
+    assert code == 0
+    assert out.strip() == (
+        "https://discord.com/oauth2/authorize?client_id=1111"
+        "&scope=bot+applications.commands&permissions=52224"
+    )  # view channel, send messages, embed links, attach files
+    code, out = _cli({}, "discord", "invite-url", "--application-id", "42")
+    assert code == 0
+    assert "client_id=42&" in out
+    code, out = _cli({}, "discord", "invite-url")
+    assert code == 2
+    assert "DISCORD_TOKEN is not set" in out
+
+
+def test_bad_discord_settings_stop_start_up_in_one_line(tmp_path: Path) -> None:
+    env = {
+        "DISCORD_TOKEN": TOKEN,
+        "STUDYBOT_DISCORD_SHARD_IDS": "0,5",
+        "STUDYBOT_DISCORD_SHARD_COUNT": "2",
+        "STUDYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+    }
+    code, out = _cli(env, "run")
+    assert code == 2
+    assert out.count("\n") == 1
+    assert "STUDYBOT_DISCORD_SHARD_IDS" in out
+    assert "really-secret" not in out
+    # Nothing answers at the API URL: one line, no token, no traceback.
+    env = {**env, "STUDYBOT_DISCORD_SHARD_IDS": "", "STUDYBOT_DISCORD_SHARD_COUNT": "",
+           "STUDYBOT_DISCORD_API_URL": "http://127.0.0.1:9/api/v10"}  # fmt: skip
+    del env["STUDYBOT_DISCORD_SHARD_IDS"], env["STUDYBOT_DISCORD_SHARD_COUNT"]
+    code, out = _cli(env, "run")
+    assert code == 2, out
+    assert "Traceback" not in out
+    assert "really-secret" not in out
+
+
+def test_slack_credentials_alone_say_the_adapter_is_not_here_yet(tmp_path: Path) -> None:
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+           "STUDYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}  # fmt: skip
+    code, out = _cli(env, "run")
+    assert code == 2
+    assert "no Slack adapter yet" in out
