@@ -8,13 +8,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from time import perf_counter
-from typing import Any
 
 from benchmarks.common import Figure, banner, percentile, ratio, say, scratch_dir, sqlite_url
 from bot.edge import Invocation
 from bot.settings import DEFAULT_CONTENT_DIR
 from commands.dispatcher import Outcome
-from tests.e2e.discord_bot import CHANNEL, MANAGE_GUILD, MOD, fake_discord, grouped, running, sub
+from tests.e2e.discord_bot import (
+    fake_discord,
+    open_round,
+    running,
+    sub,
+)
 from tests.e2e.discord_fake import FakeDiscord, FakeUser
 from tests.e2e.discord_fake.bare import bare_client
 
@@ -35,12 +39,7 @@ async def _studybot(
     # The real bank; the bench's members join first (not measured).
     url = sqlite_url(db)
     async with running(fake, url, content_dir=DEFAULT_CONTENT_DIR) as bot:
-        mod: dict[str, Any] = {"user": MOD, "permissions": MANAGE_GUILD}
-        for cmd in (
-            grouped("config", "channel", channel=str(CHANNEL)),
-            grouped("challenge", "post-now", challenge_id="two-sigma-rule"),
-        ):
-            await fake.wait_callback(await fake.send_command("studymod", cmd, **mod))
+        await open_round(fake, "two-sigma-rule")
         for user in users:
             await fake.wait_callback(await fake.send_command("study", sub("join"), user=user))
         dispatcher = bot.runtime.dispatcher

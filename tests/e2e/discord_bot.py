@@ -113,3 +113,33 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 def dump(value: Any) -> str:
     return json.dumps(value, default=str)[:2000]
+
+
+def sqlite_url(tmp_path: Path, name: str = "discord.db") -> str:
+    return f"sqlite:///{tmp_path / name}"
+
+
+MOD_KW: dict[str, Any] = {"user": MOD, "permissions": MANAGE_GUILD}
+
+
+async def say(fake: FakeDiscord, root: str, options: list[dict[str, Any]], **kw: Any) -> str:
+    """Run a command and return what its answer says (it must be accepted in time)."""
+    cb = await fake.wait_callback(await fake.send_command(root, options, **kw))
+    assert cb.accepted
+    assert cb.latency < 3
+    return text_of(cb.data)
+
+
+async def open_round(fake: FakeDiscord, challenge_id: str, **kw: Any) -> dict[str, Any]:
+    """A moderator sets the channel and posts `challenge_id` there; the round's message."""
+    before = len(fake.messages(CHANNEL))
+    await say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW, **kw)
+    posted = await say(
+        fake,
+        "studymod",
+        grouped("challenge", "post-now", challenge_id=challenge_id),
+        **MOD_KW,
+        **kw,
+    )
+    assert "Posted round" in posted, posted
+    return await fake.wait_message(CHANNEL, n=before + 1)

@@ -19,18 +19,15 @@ from tests.e2e.discord_bot import (
     fake_discord,
     grouped,
     running,
+    sqlite_url,
     sub,
     text_of,
 )
 
 
-def _db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'discord.db'}"
-
-
 async def test_login_syncs_the_schema_once(tmp_path: Path) -> None:
     async with fake_discord() as fake:
-        async with running(fake, _db(tmp_path)):
+        async with running(fake, sqlite_url(tmp_path)):
             assert len(fake.command_syncs) == 1
             sync = fake.command_syncs[0]
             assert sync.scope == "global"
@@ -39,12 +36,12 @@ async def test_login_syncs_the_schema_once(tmp_path: Path) -> None:
             assert names["studymod"]["default_member_permissions"] == str(MANAGE_GUILD)
             assert fake.identifies[0].intents is not None
             assert fake.identifies[0].intents & (1 << 1 | 1 << 8 | 1 << 15) == 0  # privileged
-        async with running(fake, _db(tmp_path)):
+        async with running(fake, sqlite_url(tmp_path)):
             assert len(fake.command_syncs) == 1  # unchanged tree: no second bulk overwrite
 
 
 async def test_join_is_answered_within_three_seconds(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         iid = await fake.send_command("study", sub("join", timezone="Europe/Berlin"), user=ALICE)
         cb = await fake.wait_callback(iid)
         assert cb.accepted
@@ -57,7 +54,7 @@ async def test_join_is_answered_within_three_seconds(tmp_path: Path) -> None:
 
 
 async def test_moderator_sets_channel_posts_and_a_click_counts_once(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)) as bot:
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)) as bot:
         refused = await fake.send_command(
             "studymod", grouped("config", "channel", channel=str(CHANNEL)), user=ALICE
         )
@@ -131,7 +128,7 @@ def _options(path: tuple[str, ...], spec: CommandSpec) -> list[dict[str, Any]]:
 
 async def test_every_command_round_trips_within_three_seconds(tmp_path: Path) -> None:
     registry = build_registry()
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         await fake.wait_callback(await fake.send_command("study", sub("join"), user=ALICE))
         for path, spec in sorted(registry.specs.items()):
             iid = await fake.send_command(
@@ -147,7 +144,7 @@ async def test_every_command_round_trips_within_three_seconds(tmp_path: Path) ->
 
 
 async def test_an_answer_button_opens_a_modal_and_the_submission_counts(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         mod = {"user": MOD, "permissions": MANAGE_GUILD}
         await fake.wait_callback(
             await fake.send_command(
@@ -176,7 +173,7 @@ async def test_an_answer_button_opens_a_modal_and_the_submission_counts(tmp_path
 
 
 async def test_autocomplete_suggests_time_zones_and_challenges(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         typed = [{"type": 1, "name": "join", "options": [
             {"type": 3, "name": "timezone", "value": "berl", "focused": True}]}]  # fmt: skip
         cb = await fake.wait_callback(await fake.send_autocomplete("study", typed, user=ALICE))
@@ -199,7 +196,7 @@ async def test_autocomplete_suggests_time_zones_and_challenges(tmp_path: Path) -
 
 
 async def test_a_typed_bad_time_zone_gets_a_friendly_private_reply(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         cb = await fake.wait_callback(
             await fake.send_command("study", sub("join", timezone="Mars/Olympus"), user=ALICE)
         )
@@ -221,7 +218,7 @@ async def test_a_typed_bad_time_zone_gets_a_friendly_private_reply(tmp_path: Pat
 
 
 async def test_slow_answers_are_deferred_then_followed_up(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path), defer_after=0.0001):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path), defer_after=0.0001):
         iid = await fake.send_command("study", sub("join", timezone="Asia/Tokyo"), user=ALICE)
         cb = await fake.wait_callback(iid)
         assert cb.type == 5
@@ -245,7 +242,7 @@ async def test_an_unexpected_error_gets_an_apology(tmp_path: Path, monkeypatch: 
     def broken(reply: object) -> object:
         raise RuntimeError("rendering broke")
 
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         monkeypatch.setattr(interactions, "render_reply", broken)
         iid = await fake.send_command("study", sub("help"), user=ALICE)
         cb = await fake.wait_callback(iid)
@@ -256,7 +253,7 @@ async def test_an_unexpected_error_gets_an_apology(tmp_path: Path, monkeypatch: 
 
 
 async def test_the_gateway_drops_and_the_bot_resumes(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         await fake.drop_connection(code=4000)
         iid = await fake.send_command("study", sub("join"), user=ALICE)
         assert (await fake.wait_callback(iid)).accepted

@@ -5,38 +5,27 @@ guild instead of globally."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from tests.e2e.discord_bot import (
     ALICE,
-    CHANNEL,
     GUILD,
-    MANAGE_GUILD,
-    MOD,
+    MOD_KW,
     buttons,
     fake_discord,
     grouped,
+    open_round,
     running,
+    say,
+    sqlite_url,
     sub,
     text_of,
 )
 
-MOD_KW: dict[str, Any] = {"user": MOD, "permissions": MANAGE_GUILD}
-
-
-def _db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'components.db'}"
-
 
 async def test_a_personal_puzzle_input_comes_as_input_txt(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
-        for cmd in (
-            grouped("config", "channel", channel=str(CHANNEL)),
-            grouped("challenge", "post-now", challenge_id="puzzle-lis-length"),
-        ):
-            await fake.wait_callback(await fake.send_command("studymod", cmd, **MOD_KW))
-        await fake.wait_callback(await fake.send_command("study", sub("join"), user=ALICE))
-        post = await fake.wait_message(CHANNEL)
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
+        post = await open_round(fake, "puzzle-lis-length")
+        await say(fake, "study", sub("join"), user=ALICE)
         show = next(b for b in buttons(post) if b["label"] == "Show my input")
         cb = await fake.wait_callback(
             await fake.click(show["custom_id"], int(post["id"]), user=ALICE)
@@ -49,7 +38,7 @@ async def test_a_personal_puzzle_input_comes_as_input_txt(tmp_path: Path) -> Non
 
 
 async def test_challenge_add_opens_a_five_input_modal(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path)):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path)):
         opts = grouped("challenge", "add", kind="mcq", track="probability-statistics", difficulty=2)
         cb = await fake.wait_callback(await fake.send_command("studymod", opts, **MOD_KW))
         assert cb.type == 9
@@ -83,22 +72,17 @@ async def test_challenge_add_opens_a_five_input_modal(tmp_path: Path) -> None:
 
 async def test_buttons_keep_working_after_a_restart(tmp_path: Path) -> None:
     async with fake_discord() as fake:
-        async with running(fake, _db(tmp_path)):
-            for cmd in (
-                grouped("config", "channel", channel=str(CHANNEL)),
-                grouped("challenge", "post-now", challenge_id="two-heads"),
-            ):
-                await fake.wait_callback(await fake.send_command("studymod", cmd, **MOD_KW))
-            await fake.wait_callback(await fake.send_command("study", sub("join"), user=ALICE))
-            post = await fake.wait_message(CHANNEL)
-        async with running(fake, _db(tmp_path)):  # a new process: nothing in memory
+        async with running(fake, sqlite_url(tmp_path)):
+            post = await open_round(fake, "two-heads")
+            await say(fake, "study", sub("join"), user=ALICE)
+        async with running(fake, sqlite_url(tmp_path)):  # a new process: nothing in memory
             first = buttons(post)[0]["custom_id"]
             cb = await fake.wait_callback(await fake.click(first, int(post["id"]), user=ALICE))
             assert "Correct" in text_of(cb.data)
 
 
 async def test_development_syncs_to_the_guild_only(tmp_path: Path) -> None:
-    async with fake_discord() as fake, running(fake, _db(tmp_path), guild_ids=[GUILD]):
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path), guild_ids=[GUILD]):
         assert [s.scope for s in fake.command_syncs] == [str(GUILD)]
         assert fake.commands("global") == []
         assert {c["name"] for c in fake.commands(str(GUILD))} == {"study", "studymod"}

@@ -18,8 +18,7 @@ from tests.e2e.discord_bot import (
     ALICE,
     CHANNEL,
     GUILD,
-    MANAGE_GUILD,
-    MOD,
+    MOD_KW,
     OTHER_CHANNEL,
     START,
     buttons,
@@ -27,23 +26,11 @@ from tests.e2e.discord_bot import (
     grouped,
     guild,
     running,
+    say,
+    sqlite_url,
     sub,
     text_of,
 )
-from tests.e2e.discord_fake import FakeDiscord
-
-MOD_KW = {"user": MOD, "permissions": MANAGE_GUILD}
-
-
-def _db(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'posts.db'}"
-
-
-async def _say(fake: FakeDiscord, root: str, options: list[dict[str, object]], **kw: object) -> str:
-    """Run a command and return what its answer says."""
-    cb = await fake.wait_callback(await fake.send_command(root, options, **kw))  # type: ignore[arg-type]
-    assert cb.accepted
-    return text_of(cb.data)
 
 
 async def _ledger(bot: Studybot) -> list[tuple[str, str, str, int, str | None]]:
@@ -72,11 +59,11 @@ async def _tick(bot: Studybot, clock: SimulatedClock, at: datetime) -> None:
 
 async def test_round_leaderboard_and_reminder_through_the_scheduler(tmp_path: Path) -> None:
     clock = SimulatedClock(START)
-    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
-        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
-        await _say(fake, "study", sub("join"), user=ALICE)
-        await _say(fake, "study", sub("remind", when="20:00"), user=ALICE)
-        await _say(
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path), clock=clock) as bot:
+        await say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+        await say(fake, "study", sub("join"), user=ALICE)
+        await say(fake, "study", sub("remind", when="20:00"), user=ALICE)
+        await say(
             fake, "studymod", grouped("challenge", "schedule", challenge_id="two-heads",
             date="2026-03-02"), **MOD_KW,
         )  # fmt: skip
@@ -113,8 +100,8 @@ async def test_round_leaderboard_and_reminder_through_the_scheduler(tmp_path: Pa
 
 async def test_a_resend_with_the_same_key_shows_once(tmp_path: Path) -> None:
     clock = SimulatedClock(START)
-    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
-        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path), clock=clock) as bot:
+        await say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
         await bot.runtime.start_scheduling()
         await _tick(bot, clock, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
         daily = await fake.wait_message(CHANNEL)
@@ -130,8 +117,8 @@ async def test_a_resend_with_the_same_key_shows_once(tmp_path: Path) -> None:
 
 async def test_rate_limits_and_server_errors_on_posting(tmp_path: Path) -> None:
     clock = SimulatedClock(START)
-    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
-        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path), clock=clock) as bot:
+        await say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
         await bot.runtime.start_scheduling()
         route = r"^/channels/\d+/messages$"
         # A short 429 is waited out inside discord.py; a 500 is retried; one message results.
@@ -159,15 +146,15 @@ async def test_rate_limits_and_server_errors_on_posting(tmp_path: Path) -> None:
 
 async def test_refusals_are_recorded_told_once_and_not_retried(tmp_path: Path) -> None:
     clock = SimulatedClock(START)
-    async with fake_discord() as fake, running(fake, _db(tmp_path), clock=clock) as bot:
+    async with fake_discord() as fake, running(fake, sqlite_url(tmp_path), clock=clock) as bot:
         fake.deny_channel(OTHER_CHANNEL)
         fake.close_dms(ALICE.id)
-        await _say(
+        await say(
             fake, "studymod", grouped("config", "channel", channel=str(OTHER_CHANNEL)), **MOD_KW
         )
-        await _say(fake, "study", sub("join"), user=ALICE)
-        await _say(fake, "study", sub("log", minutes=30, topic="pandas"), user=ALICE)
-        await _say(fake, "study", sub("remind", when="20:00"), user=ALICE)
+        await say(fake, "study", sub("join"), user=ALICE)
+        await say(fake, "study", sub("log", minutes=30, topic="pandas"), user=ALICE)
+        await say(fake, "study", sub("remind", when="20:00"), user=ALICE)
         await bot.runtime.start_scheduling()
         for at in (datetime(2026, 3, 2, 9), datetime(2026, 3, 3, 9), datetime(2026, 3, 3, 20)):
             await _tick(bot, clock, at.replace(tzinfo=UTC))
@@ -181,10 +168,10 @@ async def test_refusals_are_recorded_told_once_and_not_retried(tmp_path: Path) -
         tries = len(fake.requests)
         await _tick(bot, clock, datetime(2026, 3, 3, 23, 0, tzinfo=UTC))
         assert len(fake.requests) == tries  # nothing retried
-        first = await _say(fake, "studymod", [{"type": 1, "name": "stats"}], **MOD_KW)
+        first = await say(fake, "studymod", [{"type": 1, "name": "stats"}], **MOD_KW)
         assert "3 undeliverable" in first
         assert "⚠️" in first
-        second = await _say(fake, "studymod", [{"type": 1, "name": "stats"}], **MOD_KW)
+        second = await say(fake, "studymod", [{"type": 1, "name": "stats"}], **MOD_KW)
         assert "⚠️" not in second
 
 
@@ -193,9 +180,9 @@ async def test_a_server_that_removes_the_bot_gets_no_posts(tmp_path: Path) -> No
     second = guild(3001, "Other group")
     async with (
         fake_discord(guild(), second) as fake,
-        running(fake, _db(tmp_path), clock=clock) as bot,
+        running(fake, sqlite_url(tmp_path), clock=clock) as bot,
     ):
-        await _say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
+        await say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
         await bot.runtime.start_scheduling()
         await fake.remove_guild(GUILD)
         await _until_left(bot, True)

@@ -21,6 +21,7 @@ from tests.e2e.discord_bot import (
     grouped,
     guild,
     running,
+    sqlite_url,
     sub,
     text_of,
 )
@@ -29,7 +30,7 @@ EVEN, ODD = 2 << 22, 3 << 22  # (id >> 22) % 2: shard 0 and shard 1
 
 
 async def test_two_shards_split_the_servers_and_one_scheduler_posts(tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'shards.db'}"
+    db = sqlite_url(tmp_path)
     clock = SimulatedClock(START)
     async with (
         fake_discord(guild(EVEN, "Even"), guild(ODD, "Odd"), shard_count=2) as fake,
