@@ -55,6 +55,21 @@ def role_ids(user: discord.User | discord.Member) -> tuple[str, ...]:
     return tuple(str(r) for r in raw)
 
 
+def manages_server(interaction: discord.Interaction) -> bool:
+    """Manage Server (or Administrator): as Discord resolved it in the interaction, else from
+    the member's roles in the guild cache; the owner always."""
+    resolved = interaction.permissions
+    if resolved.administrator or resolved.manage_guild:
+        return True
+    user = interaction.user
+    if isinstance(user, discord.Member) and user.guild is not None:
+        if user.guild.owner_id == user.id:
+            return True
+        cached = user.guild_permissions
+        return cached.administrator or cached.manage_guild
+    return False
+
+
 class Interactions:
     def __init__(self, runtime: Runtime, defer_after: float) -> None:
         self.runtime = runtime
@@ -62,7 +77,6 @@ class Interactions:
         self.in_flight: set[asyncio.Task[Any]] = set()
 
     def invocation(self, interaction: discord.Interaction, action: Action) -> Invocation:
-        perms = interaction.permissions
         guild = interaction.guild
         return Invocation(
             platform=PLATFORM,
@@ -72,7 +86,7 @@ class Interactions:
             user_name=interaction.user.display_name,
             action=action,
             now=self.runtime.clock.now(),
-            is_moderator=perms.administrator or perms.manage_guild,
+            is_moderator=manages_server(interaction),
             delivery_id=str(interaction.id),
             workspace_name=guild.name if guild is not None and guild.name else "",
             roles=role_ids(interaction.user),
