@@ -93,16 +93,28 @@ def _console(settings: Settings, start: str | None, moderators: str, json_mode: 
         typer.echo(f"\n{GOODBYE}", err=not interactive)
 
 
-def _discord(settings: Settings) -> None:
-    """Connect to Discord and run until stopped; a bad setting or a failed start is one line."""
-    from adapters.discord.runner import run_discord
-    from adapters.discord.settings import load_discord_settings
+def _platforms(settings: Settings, names: list[str]) -> None:
+    """Run the configured platform adapters in one process, on one runtime, until stopped; a
+    bad setting or a failed start is one line."""
+    from adapters.runtime import Runtime
+    from adapters.serve import Adapter, serve_until_signalled
 
+    adapters: list[Adapter] = []
     try:
-        discord_settings = load_discord_settings()
+        if "discord" in names:
+            from adapters.discord.runner import DiscordAdapter
+            from adapters.discord.settings import load_discord_settings
+
+            adapters.append(DiscordAdapter(load_discord_settings()))
     except ConfigError as exc:
         raise fail(str(exc)) from None
-    run_async(lambda: run_discord(settings, discord_settings, SystemClock()))
+
+    async def main() -> None:
+        posters = {a.name: a.poster for a in adapters}
+        runtime = Runtime.build(settings, SystemClock(), posters)
+        await serve_until_signalled(runtime, adapters)
+
+    run_async(main)
 
 
 @app.command()
@@ -123,7 +135,7 @@ def run() -> None:
             raise fail(message + "; unset them to run the console")
         logging.getLogger(__name__).warning("%s; running Discord only", message)
     if "discord" in platforms:
-        _discord(settings)
+        _platforms(settings, ["discord"])
         return
     _console(settings, None, "admin", False)
 

@@ -94,9 +94,8 @@ class Studybot:
         client.studybot = self
 
     async def setup(self) -> None:
-        """After login, before the gateway: the database and scheduling, then the commands
-        (in setup_hook, not on_ready, which fires again after every reconnect)."""
-        await self.runtime.start()
+        """After login, before the gateway: the commands (in setup_hook, not on_ready, which
+        fires again after every reconnect). The runtime has started already."""
         await sync_commands(self.client, self.runtime, self.settings.guild_ids)
         log.info(
             "logged in to Discord as %s (application %s)",

@@ -206,6 +206,8 @@ class Post:
     key: str | None = None
     choices: tuple[Choice, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    # A send taken back after a crash: the platform may already have it (look before posting).
+    resend: bool = False
 
     @property
     def is_dm(self) -> bool:

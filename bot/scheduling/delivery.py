@@ -5,7 +5,7 @@ undeliverable for good)."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,7 +69,7 @@ class Delivery:
             sa.select(
                 LEDGER.c.id, LEDGER.c.kind, LEDGER.c.period, LEDGER.c.payload,
                 LEDGER.c.attempts, WS.c.platform, WS.c.external_id, WS.c.post_channel,
-                rnd.c.id, rnd.c.challenge_id, prev.c.id, prev.c.challenge_id,
+                rnd.c.id, rnd.c.challenge_id, prev.c.id, prev.c.challenge_id, LEDGER.c.recovered,
             )
             .select_from(
                 LEDGER.join(WS, WS.c.id == LEDGER.c.workspace_id)
@@ -100,12 +100,12 @@ class Delivery:
             broken: list[int] = []
             for row in rows:
                 lid, kind, period, payload, attempts, platform, ext, channel = row[:8]
-                rid, cid, pid, pcid = row[8:]
+                rid, cid, pid, pcid, recovered = row[8:]
                 if lid in seen:
                     continue  # two rounds closed at that instant: reveal the first
                 seen.add(lid)
                 if payload is not None:
-                    post = post_from_dict(payload)
+                    post = replace(post_from_dict(payload), resend=bool(recovered))
                     claims.append(Claim(lid, platform, ext, post, attempts, batch))
                     continue
                 ch = challenges.get(cid)
@@ -115,6 +115,8 @@ class Delivery:
                 old = challenges.get(pcid) if pcid else None
                 previous = (pid, old) if old is not None else None
                 post = round_post(rid, ch, channel, previous, key=f"{DAILY}:{period}", texts=texts)
+                if recovered:
+                    post = replace(post, resend=True)
                 claims.append(Claim(lid, platform, ext, post, attempts, batch))
             if broken:
                 log.error("ledger rows %s have nothing to send; marked failed", broken)

@@ -91,7 +91,7 @@ class Scheduler:
         stmt = (
             sa.update(LEDGER)
             .where(LEDGER.c.status == "sending")
-            .values(status="pending", next_attempt_at=now)
+            .values(status="pending", next_attempt_at=now, recovered=True)
         )
         if not exclusive:
             stmt = stmt.where(LEDGER.c.next_attempt_at <= now)

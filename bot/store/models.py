@@ -289,6 +289,9 @@ class PostLedger(SQLModel, table=True):
     # The claim or take that owns a send: set-based statements select the rows by it.
     batch: str | None = Field(default=None, max_length=32)
     last_error: str | None = Field(default=None, max_length=500)
+    # A send cut short by a crash and taken back: the platform may have it already, so an
+    # adapter looks before posting again (Slack's history; Discord's nonce does it itself).
+    recovered: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # Where the platform put the post (`channel/message id`), when it says.
     sent_ref: str | None = Field(default=None, max_length=200)
     claimed_at: datetime = _ts()

@@ -1,4 +1,4 @@
-"""platforms: a moderator role, leaving a workspace, and state adapters keep between runs
+"""platforms: a moderator role, leaving a workspace, recovered sends, and adapters' state
 
 Revision ID: 0005
 Revises: 0004
@@ -24,6 +24,10 @@ def upgrade() -> None:
             sa.Column('moderator_role', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
         )
         batch.add_column(sa.Column('left_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('post_ledger') as batch:
+        batch.add_column(
+            sa.Column('recovered', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.create_table(
         'adapter_state',
         sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -35,6 +39,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('adapter_state')
+    with op.batch_alter_table('post_ledger') as batch:
+        batch.drop_column('recovered')
     with op.batch_alter_table('workspace') as batch:
         batch.drop_column('left_at')
         batch.drop_column('moderator_role')

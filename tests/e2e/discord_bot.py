@@ -14,8 +14,10 @@ from typing import Any
 import discord
 
 from adapters.discord.client import Studybot
-from adapters.discord.runner import build, serve
+from adapters.discord.runner import DiscordAdapter
 from adapters.discord.settings import DiscordSettings
+from adapters.runtime import Runtime
+from adapters.serve import serve
 from bot.edge import SimulatedClock
 from bot.settings import load_settings
 from tests.conftest import FIXTURE_CONTENT
@@ -61,9 +63,12 @@ async def running(
     ds = DiscordSettings(
         token=fake.token, api_url=fake.api_url, gateway_url=fake.gateway_url, **discord_settings
     )
-    bot = build(settings, ds, clock or SimulatedClock(START), drive="manual")
+    adapter = DiscordAdapter(ds)
+    runtime = Runtime.build(
+        settings, clock or SimulatedClock(START), {"discord": adapter.poster}, drive="manual"
+    )
     stop = asyncio.Event()
-    task = asyncio.create_task(serve(bot, stop))
+    task = asyncio.create_task(serve(runtime, [adapter], stop))
     try:
         waiting = asyncio.create_task(fake.wait_ready(timeout=10, count=ready))
         done, _ = await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
@@ -71,7 +76,8 @@ async def running(
             waiting.cancel()
             task.result()  # the start-up failure
         await waiting
-        yield bot
+        assert adapter.bot is not None
+        yield adapter.bot
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
