@@ -106,6 +106,11 @@ def _platforms(settings: Settings, names: list[str]) -> None:
             from adapters.discord.settings import load_discord_settings
 
             adapters.append(DiscordAdapter(load_discord_settings()))
+        if "slack" in names:
+            from adapters.slack.runner import SlackAdapter
+            from adapters.slack.settings import load_slack_settings
+
+            adapters.append(SlackAdapter(load_slack_settings()))
     except ConfigError as exc:
         raise fail(str(exc)) from None
 
@@ -124,18 +129,8 @@ def run() -> None:
 
     platforms = {p.name: p for p in configured_platforms()}
     settings = settings_or_exit(quiet=not platforms)
-    if "slack" in platforms:
-        # The Slack adapter comes next; say so rather than ignore the credentials.
-        slack = platforms["slack"]
-        message = (
-            f"Slack credentials are set ({slack.credential_names()}), but this build has no "
-            "Slack adapter yet"
-        )
-        if "discord" not in platforms:
-            raise fail(message + "; unset them to run the console")
-        logging.getLogger(__name__).warning("%s; running Discord only", message)
-    if "discord" in platforms:
-        _platforms(settings, ["discord"])
+    if platforms:
+        _platforms(settings, list(platforms))
         return
     _console(settings, None, "admin", False)
 

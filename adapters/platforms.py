@@ -31,7 +31,13 @@ PLATFORMS: tuple[Platform, ...] = (
         "slack",
         "Slack",
         (
-            ("SLACK_BOT_TOKEN", "STUDYBOT_SLACK_BOT_TOKEN"),
+            # A bot token for one workspace, or an OAuth client id for installs.
+            (
+                "SLACK_BOT_TOKEN",
+                "STUDYBOT_SLACK_BOT_TOKEN",
+                "SLACK_CLIENT_ID",
+                "STUDYBOT_SLACK_CLIENT_ID",
+            ),
             ("SLACK_SIGNING_SECRET", "STUDYBOT_SLACK_SIGNING_SECRET"),
         ),
     ),

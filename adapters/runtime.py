@@ -14,7 +14,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
+
+from sqlalchemy import select as sa_select
 
 from bot.core import Core
 from bot.edge.clock import Clock
@@ -165,6 +167,33 @@ class Runtime:
     async def keep_state(self, key: str, value: str) -> None:
         async with self.core.db.unit_of_work() as session:
             await workspaces.set_state(session, key, value, self.clock.now())
+
+    async def save_installation(
+        self, platform: str, team_id: str, enterprise_id: str | None, data: dict[str, Any]
+    ) -> None:
+        """An OAuth install: kept for every process; the workspace is joined (again)."""
+        async with self.core.db.unit_of_work() as session:
+            now = self.clock.now()
+            await workspaces.save_installation(session, platform, team_id, enterprise_id, data, now)
+            await workspaces.joined(session, platform, team_id, "", now)
+
+    async def installation(self, platform: str, team_id: str) -> dict[str, Any] | None:
+        async with self.core.db.unit_of_work() as session:
+            return await workspaces.find_installation(session, platform, team_id)
+
+    async def forget_installation(self, platform: str, team_id: str) -> None:
+        async with self.core.db.unit_of_work() as session:
+            await workspaces.delete_installation(session, platform, team_id)
+
+    async def healthy(self) -> bool:
+        """The database answers."""
+        try:
+            async with self.core.db.unit_of_work() as session:
+                await session.exec(sa_select(1))  # type: ignore[call-overload]
+        except Exception:
+            log.warning("health check: the database does not answer", exc_info=True)
+            return False
+        return True
 
     async def run_due(self) -> TickReport:
         """Manual drive: send what is due at the clock's now (nothing unless elected)."""

@@ -11,15 +11,13 @@ paced under Discord's global 50 requests per second.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
-import time
-from collections.abc import Awaitable, Callable
 
 import discord
 
 from adapters.discord.render import render_post, to_discord
+from adapters.pacing import Pacer
 from bot.edge import PermanentSendError, Post, RetryAfter, SentRef
 
 log = logging.getLogger(__name__)
@@ -37,30 +35,6 @@ REFUSALS = {
 def nonce_for(workspace: str, key: str) -> str:
     """A post's nonce: the same for every resend of one ledger row, unique across guilds."""
     return hashlib.blake2b(f"{workspace}:{key}".encode(), digest_size=12).hexdigest()[:NONCE_MAX]
-
-
-class Pacer:
-    """At most `rate` sends a second across this process (a token bucket)."""
-
-    def __init__(
-        self,
-        rate: float,
-        *,
-        now: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.interval = 1.0 / rate
-        self.now, self.sleep = now, sleep
-        self.next_at = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            at = self.now()
-            if self.next_at > at:
-                await self.sleep(self.next_at - at)
-                at = self.next_at
-            self.next_at = at + self.interval
 
 
 def refusal(exc: discord.HTTPException, target: str) -> PermanentSendError | None:

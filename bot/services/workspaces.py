@@ -4,13 +4,14 @@ adapters keep between runs."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.rules.schedule import rearm_member, rearm_workspace
 from bot.services.members import ensure_workspace, get_workspace
-from bot.store.models import AdapterState, Member, Workspace
+from bot.store.models import AdapterState, Installation, Member, Workspace
 
 
 async def joined(
@@ -56,3 +57,46 @@ async def set_state(session: AsyncSession, key: str, value: str, now: datetime) 
     else:
         row.value, row.updated_at = value, now
         session.add(row)
+
+
+async def save_installation(
+    session: AsyncSession,
+    platform: str,
+    team_id: str,
+    enterprise_id: str | None,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
+    """Keep (or replace) a workspace's installation; the workspace is joined again."""
+    found = (
+        await session.exec(
+            select(Installation).where(
+                Installation.platform == platform, Installation.team_id == team_id
+            )
+        )
+    ).first()
+    if found is None:
+        found = Installation(platform=platform, team_id=team_id, data=data, installed_at=now)
+    found.enterprise_id, found.data, found.installed_at = enterprise_id, data, now
+    session.add(found)
+
+
+async def find_installation(
+    session: AsyncSession, platform: str, team_id: str
+) -> dict[str, Any] | None:
+    found = (
+        await session.exec(
+            select(Installation).where(
+                Installation.platform == platform, Installation.team_id == team_id
+            )
+        )
+    ).first()
+    return dict(found.data) if found is not None else None
+
+
+async def delete_installation(session: AsyncSession, platform: str, team_id: str) -> None:
+    await session.exec(
+        delete(Installation).where(
+            col(Installation.platform) == platform, col(Installation.team_id) == team_id
+        )
+    )

@@ -375,6 +375,21 @@ class AdapterState(SQLModel, table=True):
     updated_at: datetime = _ts()
 
 
+class Installation(SQLModel, table=True):
+    """An app installed in a workspace by a platform's OAuth flow (a Slack team's bot token
+    and the rest of what the flow returned), so every process can answer that workspace."""
+
+    __tablename__ = "installation"
+    __table_args__ = (sa.UniqueConstraint("platform", "team_id", name="uq_installation_team"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    team_id: str = Field(max_length=64)
+    enterprise_id: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any] = Field(sa_type=sa.JSON)
+    installed_at: datetime = _ts()
+
+
 class ConsoleState(SQLModel, table=True):
     """The console's simulated clock and acting member, so a restart resumes exactly."""
 

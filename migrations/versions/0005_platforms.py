@@ -1,4 +1,4 @@
-"""platforms: a moderator role, leaving a workspace, recovered sends, and adapters' state
+"""platforms: a moderator role, leaving a workspace, recovered sends, installations, adapters' state
 
 Revision ID: 0005
 Revises: 0004
@@ -29,6 +29,17 @@ def upgrade() -> None:
             sa.Column('recovered', sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     op.create_table(
+        'installation',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('platform', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column('team_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column('enterprise_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+        sa.Column('data', sa.JSON(), nullable=False),
+        sa.Column('installed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('platform', 'team_id', name='uq_installation_team'),
+    )
+    op.create_table(
         'adapter_state',
         sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
@@ -39,6 +50,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('adapter_state')
+    op.drop_table('installation')
     with op.batch_alter_table('post_ledger') as batch:
         batch.drop_column('recovered')
     with op.batch_alter_table('workspace') as batch:

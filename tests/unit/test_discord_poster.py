@@ -8,8 +8,9 @@ from typing import Any
 import discord
 import pytest
 
-from adapters.discord.poster import NONCE_MAX, Pacer, nonce_for, refusal
+from adapters.discord.poster import NONCE_MAX, nonce_for, refusal
 from adapters.discord.settings import load_discord_settings
+from adapters.pacing import Pacer
 from bot.edge import ConfigError
 
 
