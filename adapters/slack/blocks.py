@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.slack.text import to_mrkdwn, to_plain
+from adapters.slack.text import escape, to_mrkdwn, to_plain
 from bot.edge import Attachment, Choice, Field, Form, Post, Reply
 
 BLOCKS_MAX = 50
@@ -121,9 +121,15 @@ def message(
     blocks = head + body_blocks + tail
     if not blocks:
         blocks = _sections("—")
-    fallback = _cut(
-        to_plain(" · ".join(p for p in (title or "", body) if p)) or "studybot", FALLBACK_MAX
-    )
+    # The notification text is read as mrkdwn too: escaped like the rest.
+    plain = to_plain(" · ".join(p for p in (title or "", body) if p)) or "studybot"
+    fallback = escape(plain)
+    if len(fallback) > FALLBACK_MAX:
+        cut = fallback[: FALLBACK_MAX - 1]
+        amp = cut.rfind("&")
+        if amp > cut.rfind(";"):
+            cut = cut[:amp]  # never half an entity
+        fallback = cut + "…"
     return Message(fallback, blocks[:BLOCKS_MAX], files)
 
 
