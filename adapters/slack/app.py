@@ -14,6 +14,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.runtime import Runtime
@@ -38,12 +41,33 @@ BOT_SCOPES = (
 )
 
 
+class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
+    """Waits out a 429 inside the call only when Slack asks for a short wait; a longer one
+    comes back as an error (a RetryAfter for the scheduler, which holds the post that long)."""
+
+    MAX_WAIT = 5
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        wanted = {k.lower(): v for k, v in response.headers.items()}.get("retry-after", ["1"])
+        try:
+            return int(wanted[0]) <= self.MAX_WAIT
+        except (TypeError, ValueError, IndexError):
+            return False
+
+
 def web_client(settings: SlackSettings, token: str | None = None) -> AsyncWebClient:
-    """A Web API client on the configured URL that waits out one 429 (Retry-After)."""
+    """A Web API client on the configured URL that waits out one short 429 (Retry-After)."""
     return AsyncWebClient(
-        token=token,
-        base_url=settings.api_url,
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=1)],
+        token=token, base_url=settings.api_url, retry_handlers=[ShortRateLimitRetry(1)]
     )
 
 

@@ -33,7 +33,7 @@ class SlackAdapter:
         self.client = web_client(settings, token)
         self._clients: dict[str, AsyncWebClient] = {}
         self.runtime: Runtime | None = None
-        self.poster = SlackPoster(self.client_for)
+        self.poster = SlackPoster(self.client_for, settings.channel_posts_per_second)
         self.handlers: Handlers | None = None
         self._site: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None

@@ -41,6 +41,8 @@ class SlackSettings(BaseSettings):
     api_url: str = API_URL
     # A request not answered within this many seconds is acknowledged first (Slack allows 3).
     ack_after: float = Field(default=2.0, gt=0, lt=3)
+    # Posts to one channel a second (Slack allows about one, with short bursts).
+    channel_posts_per_second: float = Field(default=1.0, gt=0, le=100)
     # How long a member's admin status (users.info) is trusted.
     admin_cache_seconds: float = Field(default=300.0, ge=0, le=86_400)
 

@@ -62,7 +62,9 @@ async def running(
     **slack_settings: Any,
 ) -> AsyncIterator[SlackRun]:
     settings = load_settings(database_url=db_url, content_dir=content_dir)
-    options: dict[str, Any] = {"bot_token": fake.bot_token} | slack_settings
+    # Pacing is tested on its own clock (tests/unit); here it would only slow the suite.
+    options: dict[str, Any] = {"bot_token": fake.bot_token, "channel_posts_per_second": 100}
+    options |= slack_settings
     ss = SlackSettings(
         signing_secret=SECRET, api_url=fake.api_url, host="127.0.0.1", port=0, **options
     ).check()
