@@ -38,6 +38,7 @@ class SlackAdapter:
         self._site: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._stopped = asyncio.Event()
+        self.ready = asyncio.Event()  # set once requests are being served
         self.port: int | None = None  # the port bound (STUDYBOT_SLACK_PORT=0 picks one)
 
     async def client_for(self, team: str) -> AsyncWebClient:
@@ -85,6 +86,7 @@ class SlackAdapter:
             sockets = getattr(server, "sockets", None) or []
             self.port = sockets[0].getsockname()[1] if sockets else self.settings.port
             log.info("Slack: listening on %s:%s", self.settings.host, self.port)
+        self.ready.set()
         return asyncio.create_task(self._until_stopped(), name="slack")
 
     async def _until_stopped(self) -> None:

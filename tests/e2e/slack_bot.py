@@ -74,13 +74,12 @@ async def running(
     stop = asyncio.Event()
     task = asyncio.create_task(serve(runtime, [adapter], stop))
     try:
-        async with asyncio.timeout(10):
-            while adapter.port is None and ss.app_token is None:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.01)
-            while ss.app_token is not None and adapter.handlers is None:
-                await asyncio.sleep(0.01)
+        ready = asyncio.create_task(adapter.ready.wait())
+        done, _ = await asyncio.wait({task, ready}, timeout=10, return_when="FIRST_COMPLETED")
+        if task in done:
+            ready.cancel()
+            task.result()  # the start-up failure
+        assert ready in done, "the Slack adapter did not start"
         url = f"http://127.0.0.1:{adapter.port}/slack/events"
         yield SlackRun(adapter, runtime, SignedSlackClient(url, SECRET, fake), clock)
     finally:

@@ -151,9 +151,9 @@ async def test_health_and_a_mention_cannot_be_injected(tmp_path: Path) -> None:
     import aiohttp
 
     async with fake_slack() as fake, running(fake, sqlite_url(tmp_path)) as run:
-        async with aiohttp.ClientSession() as http:
-            async with http.get(f"http://127.0.0.1:{run.adapter.port}/healthz") as resp:
-                assert resp.status == 200
+        url = f"http://127.0.0.1:{run.adapter.port}/healthz"
+        async with aiohttp.ClientSession() as http, http.get(url) as resp:
+            assert resp.status == 200
         await run.slack.command("/study", "join", user=ALICE, channel=STUDY)
         r = await run.slack.command(
             "/study", "log 20 &lt;!channel&gt; stuff", user=ALICE, channel=STUDY
