@@ -136,11 +136,3 @@ def test_bad_discord_settings_stop_start_up_in_one_line(tmp_path: Path) -> None:
     assert code == 2, out
     assert "Traceback" not in out
     assert "really-secret" not in out
-
-
-def test_slack_credentials_alone_say_the_adapter_is_not_here_yet(tmp_path: Path) -> None:
-    env = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
-           "STUDYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}  # fmt: skip
-    code, out = _cli(env, "run")
-    assert code == 2
-    assert "no Slack adapter yet" in out
