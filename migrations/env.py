@@ -6,7 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import bot.store.models  # noqa: F401  (registers the tables)
+import bot.store.edge_models
+import bot.store.models  # noqa: F401
 from bot.store.db import include_object
 
 target_metadata = SQLModel.metadata

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from bot.rules.schedule import rearm_workspace
 from bot.services.members import ensure_workspace
 from bot.store.db import Database
-from bot.store.models import ConsoleState
+from bot.store.edge_models import ConsoleState
 
 
 @dataclass(frozen=True, slots=True)

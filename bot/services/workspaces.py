@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.rules.schedule import rearm_member, rearm_workspace
 from bot.services.members import ensure_workspace, get_workspace
-from bot.store.models import AdapterState, Installation, Member, Workspace
+from bot.store.edge_models import AdapterState, Installation
+from bot.store.models import Member, Workspace
 
 
 async def joined(

@@ -36,7 +36,7 @@ class UTCDateTime(sa.types.TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _ts(nullable: bool = False, index: bool = False) -> Any:
+def ts_field(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime(), nullable=nullable, index=index)
 
 
@@ -65,10 +65,10 @@ class Workspace(SQLModel, table=True):
     leaderboard_weekday: int = Field(default=0)
     leaderboard_time: str = Field(default="09:00", max_length=5)
     rollover_hour: int = Field(default=4)
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
     # Derived from the settings above (bot/schedule.py); the scheduler wakes for the earliest.
-    daily_due_at: datetime | None = _ts(nullable=True, index=True)
-    leaderboard_due_at: datetime | None = _ts(nullable=True, index=True)
+    daily_due_at: datetime | None = ts_field(nullable=True, index=True)
+    leaderboard_due_at: datetime | None = ts_field(nullable=True, index=True)
     # The last auto-picked bank challenge: auto-pick walks the bank on from here.
     pick_cursor: str | None = Field(default=None, max_length=64)
     # A scheduled post the platform refused for good (no channel, no permission): told to the
@@ -77,7 +77,7 @@ class Workspace(SQLModel, table=True):
     # Members holding this platform role are moderators (a Discord role id, say).
     moderator_role: str | None = Field(default=None, max_length=64)
     # The bot was removed from the workspace: nothing is posted there; the data stays.
-    left_at: datetime | None = _ts(nullable=True)
+    left_at: datetime | None = ts_field(nullable=True)
 
 
 class Member(SQLModel, table=True):
@@ -93,12 +93,12 @@ class Member(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     reminder_time: str | None = Field(default=None, max_length=5)
     is_moderator: bool = Field(default=False)
-    joined_at: datetime = _ts()
+    joined_at: datetime = ts_field()
     current_streak: int = Field(default=0)
     longest_streak: int = Field(default=0)
     freezes: int = Field(default=0)
     last_study_day: date | None = Field(default=None)
-    reminder_due_at: datetime | None = _ts(nullable=True, index=True)
+    reminder_due_at: datetime | None = ts_field(nullable=True, index=True)
 
 
 class Challenge(SQLModel, table=True):
@@ -121,7 +121,7 @@ class Challenge(SQLModel, table=True):
     source: str = Field(default="bank", max_length=16)
     active: bool = Field(default=True)
     created_by: str | None = Field(default=None, max_length=64)
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
     # Auto-pick walks the active bank in a fixed order: the challenge after this one.
     pick_next: str | None = Field(default=None, max_length=64)
 
@@ -142,10 +142,10 @@ class Round(SQLModel, table=True):
     status: str = Field(max_length=16)
     source: str = Field(max_length=16)
     scheduled_date: date | None = Field(default=None)
-    opens_at: datetime | None = _ts(nullable=True)
-    closes_at: datetime | None = _ts(nullable=True)
+    opens_at: datetime | None = ts_field(nullable=True)
+    closes_at: datetime | None = ts_field(nullable=True)
     created_by: str | None = Field(default=None, max_length=64)
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
 
 
 class Submission(SQLModel, table=True):
@@ -173,7 +173,7 @@ class Submission(SQLModel, table=True):
     answer: str = Field(max_length=500)
     correct: bool
     points: int = Field(default=0)
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
 
 
 class StudyLog(SQLModel, table=True):
@@ -185,7 +185,7 @@ class StudyLog(SQLModel, table=True):
     minutes: int
     topic: str = Field(max_length=200)
     study_day: date
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
 
 
 class ActivityDay(SQLModel, table=True):
@@ -199,7 +199,7 @@ class ActivityDay(SQLModel, table=True):
     member_id: int = _fk("member.id", index=False)
     day: date
     source: str = Field(max_length=16)
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
 
 
 class Score(SQLModel, table=True):
@@ -229,7 +229,7 @@ class Score(SQLModel, table=True):
     track: str = Field(default="", max_length=40)
     member_id: int = _fk("member.id")
     points: int = Field(default=0)
-    reached_at: datetime = _ts()
+    reached_at: datetime = ts_field()
 
 
 class AuditLog(SQLModel, table=True):
@@ -240,7 +240,7 @@ class AuditLog(SQLModel, table=True):
     actor: str = Field(max_length=64)
     action: str = Field(max_length=40)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -255,7 +255,7 @@ class ProcessedEvent(SQLModel, table=True):
     workspace_id: int = _fk("workspace.id", index=False)
     delivery_id: str = Field(max_length=128)
     reply: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
-    created_at: datetime = _ts()
+    created_at: datetime = ts_field()
 
 
 class PostLedger(SQLModel, table=True):
@@ -279,10 +279,10 @@ class PostLedger(SQLModel, table=True):
     workspace_id: int = _fk("workspace.id", index=False)
     kind: str = Field(max_length=16)
     period: str = Field(max_length=40)
-    due_at: datetime = _ts()
+    due_at: datetime = ts_field()
     status: str = Field(max_length=16)
     attempts: int = Field(default=0)
-    next_attempt_at: datetime | None = _ts(nullable=True)
+    next_attempt_at: datetime | None = ts_field(nullable=True)
     # A daily post is rendered from its round; the others keep the post they decided on.
     round_id: int | None = Field(default=None)
     payload: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
@@ -294,8 +294,8 @@ class PostLedger(SQLModel, table=True):
     recovered: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # Where the platform put the post (`channel/message id`), when it says.
     sent_ref: str | None = Field(default=None, max_length=200)
-    claimed_at: datetime = _ts()
-    sent_at: datetime | None = _ts(nullable=True)
+    claimed_at: datetime = ts_field()
+    sent_at: datetime | None = ts_field(nullable=True)
 
 
 class Practice(SQLModel, table=True):
@@ -328,8 +328,8 @@ class Practice(SQLModel, table=True):
     correct: int = Field(default=0)
     stage: int = Field(default=0)
     review_on: date | None = Field(default=None)
-    asked_at: datetime = _ts()
-    answered_at: datetime | None = _ts(nullable=True)
+    asked_at: datetime = ts_field()
+    answered_at: datetime | None = ts_field(nullable=True)
 
 
 class KaggleSubmission(SQLModel, table=True):
@@ -361,42 +361,5 @@ class KaggleSubmission(SQLModel, table=True):
     status: str = Field(default="accepted", max_length=16)
     reason: str | None = Field(default=None, max_length=300)
     reviewed_by: str | None = Field(default=None, max_length=64)
-    created_at: datetime = _ts()
-    reviewed_at: datetime | None = _ts(nullable=True)
-
-
-class AdapterState(SQLModel, table=True):
-    """A fact an adapter keeps between runs, by key (the hash of the command tree it synced)."""
-
-    __tablename__ = "adapter_state"
-
-    key: str = Field(primary_key=True, max_length=200)
-    value: str = Field(max_length=2000)
-    updated_at: datetime = _ts()
-
-
-class Installation(SQLModel, table=True):
-    """An app installed in a workspace by a platform's OAuth flow (a Slack team's bot token
-    and the rest of what the flow returned), so every process can answer that workspace."""
-
-    __tablename__ = "installation"
-    __table_args__ = (sa.UniqueConstraint("platform", "team_id", name="uq_installation_team"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    platform: str = Field(max_length=16)
-    team_id: str = Field(max_length=64)
-    enterprise_id: str | None = Field(default=None, max_length=64)
-    data: dict[str, Any] = Field(sa_type=sa.JSON)
-    installed_at: datetime = _ts()
-
-
-class ConsoleState(SQLModel, table=True):
-    """The console's simulated clock and acting member, so a restart resumes exactly."""
-
-    __tablename__ = "console_state"
-
-    workspace_id: int = Field(
-        sa_column_args=[sa.ForeignKey("workspace.id", ondelete="CASCADE")], primary_key=True
-    )
-    acting_user: str = Field(max_length=64)
-    simulated_now: datetime | None = _ts(nullable=True)
+    created_at: datetime = ts_field()
+    reviewed_at: datetime | None = ts_field(nullable=True)
