@@ -19,6 +19,7 @@ from benchmarks.common import Figure, print_summary
 from benchmarks.discord import bench_discord
 from benchmarks.leaderboard import bench_leaderboard
 from benchmarks.scheduler import bench_scheduler
+from benchmarks.slack import bench_slack
 from benchmarks.submissions import bench_submissions
 
 
@@ -36,6 +37,7 @@ class Plan:
     tick_members: int = 100_000
     tick_repeats: int = 3
     discord_interactions: int = 500
+    slack_requests: int = 500
 
 
 FULL = Plan(
@@ -57,6 +59,7 @@ QUICK = Plan(
     tick_members=20_000,
     tick_repeats=1,
     discord_interactions=100,
+    slack_requests=100,
 )
 
 
@@ -69,9 +72,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument(
         "--only",
-        choices=("a", "b", "c", "d"),
+        choices=("a", "b", "c", "d", "e"),
         help="run only (a) submissions, (b) leaderboard, (c) scheduler tick and memory or "
-        "(d) Discord interaction latency",
+        "(d) Discord interaction latency or (e) Slack request round trip",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the leaderboard"
@@ -103,6 +106,8 @@ async def run(plan: Plan, args: argparse.Namespace) -> list[Figure]:
         figures += await bench_scheduler(plan.tick_workspaces, plan.tick_members, plan.tick_repeats)
     if args.only in (None, "d"):
         figures += await bench_discord(plan.discord_interactions)
+    if args.only in (None, "e"):
+        figures += await bench_slack(plan.slack_requests)
     return figures
 
 

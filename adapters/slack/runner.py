@@ -68,7 +68,8 @@ class SlackAdapter:
                 raise ConfigError(f"Slack refused SLACK_BOT_TOKEN ({error})") from None
             await runtime.workspace_joined(PLATFORM, str(who.team_id or ""))
             log.info("Slack: the bot of team %s (%s)", who.team_id, who.bot_user_id)
-        app = build_app(self.settings, runtime, self.client, self.handlers, single)
+        # bolt gets a client of its own: each request gets the team's token from `authorize`.
+        app = build_app(self.settings, runtime, web_client(self.settings), self.handlers, single)
         if self.settings.app_token is not None:
             self._socket = AsyncSocketModeHandler(
                 app,
