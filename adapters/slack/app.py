@@ -104,11 +104,15 @@ def build_app(
     app.action(re.compile(".+"))(handlers.action)
     app.view(re.compile(".+"))(handlers.view)
 
-    async def left(body: dict[str, Any]) -> None:
+    async def uninstalled(body: dict[str, Any]) -> None:
         await handlers.left(body)
 
-    app.event("app_uninstalled")(left)
-    app.event("tokens_revoked")(left)
+    async def revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if (event.get("tokens") or {}).get("bot"):  # a member's own token does not matter
+            await handlers.left(body)
+
+    app.event("app_uninstalled")(uninstalled)
+    app.event("tokens_revoked")(revoked)
     return app
 
 

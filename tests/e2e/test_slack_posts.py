@@ -145,9 +145,25 @@ async def test_a_recovered_post_found_in_the_history_is_not_sent_again(tmp_path:
         assert len(fake.messages(STUDY)) == 2
 
 
+async def test_a_server_error_is_retried_by_the_scheduler(tmp_path: Path) -> None:
+    async with fake_slack() as fake, running(fake, sqlite_url(tmp_path)) as run:
+        await _setup(run)
+        fake.fail_next("chat.postMessage", status=500, body={"ok": False, "error": "fatal_error"})
+        await run.tick(at(2, 9))
+        assert fake.messages(STUDY) == []
+        assert (await _ledger(run))[-1][2:4] == ("pending", 1)
+        await run.tick(at(2, 9, 5))
+        assert len(fake.messages(STUDY)) == 1
+        assert (await _ledger(run))[-1][2:4] == ("sent", 2)
+
+
 async def test_an_uninstalled_app_gets_no_posts(tmp_path: Path) -> None:
     async with fake_slack() as fake, running(fake, sqlite_url(tmp_path)) as run:
         await _setup(run)
+        member_token = await run.slack.event(
+            {"type": "tokens_revoked", "tokens": {"oauth": ["U1"]}}
+        )
+        assert member_token.status == 200
         r = await run.slack.event({"type": "app_uninstalled"})
         assert r.status == 200
         await run.tick(at(2, 9))
