@@ -13,6 +13,7 @@ from typing import Any
 
 import discord
 
+from adapters.limits import chunks, cut
 from bot.edge import Attachment, Choice, Field, Form, Mention, Post, Ref, Reply, segments
 
 TITLE_MAX = 256
@@ -46,10 +47,6 @@ class Rendered:
     rows: list[list[Choice]] = field(default_factory=list)
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def discord_text(text: str) -> str:
     """Neutral mentions and references as Discord's own: `<@id>`, `<#id>`, `<@&id>`."""
     out = []
@@ -66,22 +63,11 @@ def discord_text(text: str) -> str:
     return "".join(out)
 
 
-def _chunks(text: str, size: int) -> list[str]:
-    """Text in pieces of at most `size`, broken at a line end where one is near."""
-    pieces = []
-    while len(text) > size:
-        cut = text.rfind("\n", size // 2, size)
-        cut = size if cut < 0 else cut
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*pieces, text] if text else pieces
-
-
 def _fields(fields: tuple[Field, ...]) -> list[dict[str, Any]]:
     out = []
     for f in fields[:FIELDS_MAX]:
-        name = _cut(discord_text(f.name), FIELD_NAME_MAX) or "\u200b"
-        value = _cut(discord_text(f.value), FIELD_VALUE_MAX) or "—"
+        name = cut(discord_text(f.name), FIELD_NAME_MAX) or "\u200b"
+        value = cut(discord_text(f.value), FIELD_VALUE_MAX) or "—"
         out.append({"name": name, "value": value, "inline": f.inline})
     return out
 
@@ -91,7 +77,7 @@ def embeds_for(
 ) -> tuple[list[dict[str, Any]], Attachment | None]:
     """The embeds for a message, and the full text as a file when it does not fit in them."""
     text = discord_text(body).strip()
-    head = _cut(discord_text(title), TITLE_MAX) if title else None
+    head = cut(discord_text(title), TITLE_MAX) if title else None
     rows = _fields(fields)
     used = len(head or "") + sum(len(r["name"]) + len(r["value"]) for r in rows)
     room = EMBED_TOTAL_MAX - used
@@ -100,7 +86,7 @@ def embeds_for(
         note = f"\n\n… (the full text is attached: {FULL_TEXT})"
         spill = Attachment.text(FULL_TEXT, discord_text(body))
         text = text[: max(0, room - len(note) - 1)].rstrip() + note
-    parts = _chunks(text, DESCRIPTION_MAX) if text else []
+    parts = chunks(text, DESCRIPTION_MAX) if text else []
     colour = ERROR_COLOUR if error else COLOUR
     embeds: list[dict[str, Any]] = [{"color": colour} for _ in range(max(1, len(parts)))]
     for embed, part in zip(embeds, parts, strict=False):
@@ -167,14 +153,14 @@ def modal_of(form: Form) -> discord.ui.Modal:
     for i in form.inputs:
         modal.add_item(
             discord.ui.TextInput(
-                label=_cut(i.label, INPUT_LABEL_MAX),
+                label=cut(i.label, INPUT_LABEL_MAX),
                 custom_id=i.id,
                 style=discord.TextStyle.paragraph
                 if i.kind == "paragraph"
                 else discord.TextStyle.short,
                 required=i.required,
                 max_length=min(i.max_length, 4000),
-                placeholder=_cut(i.placeholder, PLACEHOLDER_MAX) or None,
+                placeholder=cut(i.placeholder, PLACEHOLDER_MAX) or None,
             )
         )
     modal.stop()

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.limits import chunks, cut
 from adapters.slack.text import escape, to_mrkdwn, to_plain
 from bot.edge import Attachment, Choice, Field, Form, Post, Reply
 
@@ -33,30 +34,16 @@ class Message:
     files: list[Attachment] = field(default_factory=list)  # to upload beside the message
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _chunks(text: str, size: int) -> list[str]:
-    pieces = []
-    while len(text) > size:
-        cut = text.rfind("\n", size // 2, size)
-        cut = size if cut < 0 else cut
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    return [*pieces, text] if text else pieces
-
-
 def _sections(mrkdwn: str) -> list[Block]:
     return [
         {"type": "section", "text": {"type": "mrkdwn", "text": part}}
-        for part in _chunks(mrkdwn, SECTION_MAX)
+        for part in chunks(mrkdwn, SECTION_MAX)
     ]
 
 
 def _fields(fields: tuple[Field, ...]) -> list[Block]:
     items = [
-        {"type": "mrkdwn", "text": _cut(f"*{to_mrkdwn(f.name)}*\n{to_mrkdwn(f.value)}", FIELD_MAX)}
+        {"type": "mrkdwn", "text": cut(f"*{to_mrkdwn(f.name)}*\n{to_mrkdwn(f.value)}", FIELD_MAX)}
         for f in fields
     ]
     return [
@@ -68,7 +55,7 @@ def _fields(fields: tuple[Field, ...]) -> list[Block]:
 def _button(choice: Choice) -> Block:
     button: Block = {
         "type": "button",
-        "text": {"type": "plain_text", "text": _cut(to_plain(choice.label), BUTTON_LABEL_MAX)},
+        "text": {"type": "plain_text", "text": cut(to_plain(choice.label), BUTTON_LABEL_MAX)},
         "action_id": choice.id,
         "value": choice.id,
     }
@@ -98,7 +85,7 @@ def message(
     """The blocks of one message; files too big to show inline are returned to upload."""
     head: list[Block] = []
     if title:
-        header = _cut(to_plain(title), HEADER_MAX)
+        header = cut(to_plain(title), HEADER_MAX)
         head.append({"type": "header", "text": {"type": "plain_text", "text": header}})
     text = to_mrkdwn(body).strip()
     if error and text:
@@ -125,11 +112,11 @@ def message(
     plain = to_plain(" · ".join(p for p in (title or "", body) if p)) or "studybot"
     fallback = escape(plain)
     if len(fallback) > FALLBACK_MAX:
-        cut = fallback[: FALLBACK_MAX - 1]
-        amp = cut.rfind("&")
-        if amp > cut.rfind(";"):
-            cut = cut[:amp]  # never half an entity
-        fallback = cut + "…"
+        head_text = fallback[: FALLBACK_MAX - 1]
+        amp = head_text.rfind("&")
+        if amp > head_text.rfind(";"):
+            head_text = head_text[:amp]  # never half an entity
+        fallback = head_text + "…"
     return Message(fallback, blocks[:BLOCKS_MAX], files)
 
 
@@ -155,20 +142,20 @@ def modal(form: Form, channel: str | None) -> Block:
             "max_length": min(i.max_length, 3000),
         }
         if i.placeholder:
-            element["placeholder"] = {"type": "plain_text", "text": _cut(i.placeholder, 150)}
+            element["placeholder"] = {"type": "plain_text", "text": cut(i.placeholder, 150)}
         blocks.append(
             {
                 "type": "input",
                 "block_id": i.id,
                 "optional": not i.required,
-                "label": {"type": "plain_text", "text": _cut(i.label, INPUT_LABEL_MAX)},
+                "label": {"type": "plain_text", "text": cut(i.label, INPUT_LABEL_MAX)},
                 "element": element,
             }
         )
     return {
         "type": "modal",
         "callback_id": form.id,
-        "title": {"type": "plain_text", "text": _cut(form.title, MODAL_TITLE_MAX)},
+        "title": {"type": "plain_text", "text": cut(form.title, MODAL_TITLE_MAX)},
         "submit": {"type": "plain_text", "text": "Submit"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "private_metadata": json.dumps({"channel": channel} if channel else {}),
