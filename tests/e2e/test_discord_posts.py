@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from adapters.discord.client import Studybot
 from adapters.discord.poster import nonce_for
 from bot.edge import SimulatedClock
-from bot.store.models import PostLedger, Workspace
+from bot.store.models import PostLedger
 from tests.e2e.discord_bot import (
     ALICE,
     CHANNEL,
@@ -39,17 +39,26 @@ async def _ledger(bot: Studybot) -> list[tuple[str, str, str, int, str | None]]:
         return [(r.kind, r.period, r.status, r.attempts, r.last_error) for r in rows.all()]
 
 
-async def _until_left(bot: Studybot, left: bool) -> None:
-    """Until the gateway event reached the store (the client handles it in its own task)."""
-    async with asyncio.timeout(5):
-        while True:
-            async with bot.runtime.core.db.unit_of_work() as s:
-                ws = (
-                    await s.exec(select(Workspace).where(Workspace.external_id == str(GUILD)))
-                ).one()
-            if (ws.left_at is not None) == left:
-                return
-            await asyncio.sleep(0.01)
+def _guild_events(bot: Studybot) -> dict[str, asyncio.Event]:
+    """Events set once the gateway's guild removal / addition reached the store (the client
+    handles them in its own task)."""
+    events = {"left": asyncio.Event(), "joined": asyncio.Event()}
+    runtime = bot.runtime
+    left, joined = runtime.workspace_left, runtime.workspace_joined
+
+    async def on_left(platform: str, external_id: str) -> None:
+        await left(platform, external_id)
+        if external_id == str(GUILD):
+            events["left"].set()
+
+    async def on_joined(platform: str, external_id: str, name: str = "") -> None:
+        await joined(platform, external_id, name)
+        if external_id == str(GUILD):
+            events["joined"].set()
+
+    runtime.workspace_left = on_left  # type: ignore[method-assign]
+    runtime.workspace_joined = on_joined  # type: ignore[method-assign]
+    return events
 
 
 async def _tick(bot: Studybot, clock: SimulatedClock, at: datetime) -> None:
@@ -184,13 +193,14 @@ async def test_a_server_that_removes_the_bot_gets_no_posts(tmp_path: Path) -> No
     ):
         await say(fake, "studymod", grouped("config", "channel", channel=str(CHANNEL)), **MOD_KW)
         await bot.runtime.start_scheduling()
+        seen = _guild_events(bot)
         await fake.remove_guild(GUILD)
-        await _until_left(bot, True)
+        await asyncio.wait_for(seen["left"].wait(), 5)
         await _tick(bot, clock, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
         assert fake.messages(CHANNEL) == []
         assert await _ledger(bot) == []
         await fake.add_guild(guild())  # added back: posts from now on
-        await _until_left(bot, False)
+        await asyncio.wait_for(seen["joined"].wait(), 5)
         await _tick(bot, clock, datetime(2026, 3, 3, 9, 0, tzinfo=UTC))
         assert len(await fake.wait_message(CHANNEL) or {}) > 0
         assert [r[1] for r in await _ledger(bot)] == ["2026-03-03"]

@@ -28,19 +28,32 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _until_healthy(port: int, proc: asyncio.subprocess.Process) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(600):
-            if proc.returncode is not None:
-                raise AssertionError("studybot run exited")
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/healthz") as r:
-                    if r.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError("studybot run never answered /healthz")
+class Output:
+    """The process's stderr, read as it comes: `listening` is set when the HTTP endpoint is
+    up (its log line), or when the process ends."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.lines: list[str] = []
+        self.listening = asyncio.Event()
+        self.task = asyncio.create_task(self._read(proc))
+
+    async def _read(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stderr is not None
+        async for raw in proc.stderr:
+            line = raw.decode(errors="replace")
+            self.lines.append(line)
+            if "Slack: listening on" in line:
+                self.listening.set()
+        self.listening.set()
+
+    async def ready(self, proc: asyncio.subprocess.Process, port: int) -> None:
+        await asyncio.wait_for(self.listening.wait(), 60)
+        assert proc.returncode is None, "".join(self.lines)
+        async with (
+            aiohttp.ClientSession() as http,
+            http.get(f"http://127.0.0.1:{port}/healthz") as r,
+        ):
+            assert r.status == 200
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -49,12 +62,16 @@ def _env(**extra: str) -> dict[str, str]:
     return {**keep, **extra}
 
 
-async def _stop(proc: asyncio.subprocess.Process) -> str:
+async def _stop(proc: asyncio.subprocess.Process, output: Output) -> str:
     if proc.returncode is None:
         proc.send_signal(signal.SIGTERM)
-    out, err = await asyncio.wait_for(proc.communicate(), 30)
-    assert proc.returncode == 0, err.decode()
-    return out.decode() + err.decode()
+    await asyncio.wait_for(output.task, 30)
+    assert proc.stdout is not None
+    out = await proc.stdout.read()
+    await asyncio.wait_for(proc.wait(), 30)
+    logs = out.decode() + "".join(output.lines)
+    assert proc.returncode == 0, logs
+    return logs
 
 
 async def test_studybot_run_on_slack(tmp_path: Path) -> None:
@@ -67,8 +84,9 @@ async def test_studybot_run_on_slack(tmp_path: Path) -> None:
                      STUDYBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'run.db'}"),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
+        output = Output(proc)
         try:
-            await _until_healthy(port, proc)
+            await output.ready(proc, port)
             slack = SignedSlackClient(f"http://127.0.0.1:{port}/slack/events", SECRET, fake)
             r = await slack.command("/study", "join Europe/Berlin", user=ALICE, channel=STUDY)
             assert r.elapsed < 3
@@ -96,7 +114,7 @@ async def test_studybot_run_on_slack(tmp_path: Path) -> None:
             profile = await slack.command("/study", "profile", user=ALICE, channel=STUDY)
             assert "of 1 answered" in text_of(profile.json)
         finally:
-            logs = await _stop(proc)
+            logs = await _stop(proc, output)
         assert fake.bot_token not in logs
         assert SECRET not in logs
 
@@ -114,8 +132,9 @@ async def test_discord_and_slack_run_together(tmp_path: Path) -> None:
                      STUDYBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'both.db'}"),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         )  # fmt: skip
+        output = Output(proc)
         try:
-            await _until_healthy(port, proc)
+            await output.ready(proc, port)
             await discord.wait_ready(timeout=30)
             slack = SignedSlackClient(f"http://127.0.0.1:{port}/slack/events", SECRET, fake)
             r = await slack.command("/study", "join", user=ALICE, channel=STUDY)
@@ -126,4 +145,4 @@ async def test_discord_and_slack_run_together(tmp_path: Path) -> None:
             assert (await discord.wait_callback(iid)).accepted
             assert "join" in discord_text((await discord.wait_callback(iid)).data).lower()
         finally:
-            await _stop(proc)
+            await _stop(proc, output)
