@@ -22,7 +22,7 @@ from sqlmodel import select
 
 from bot.edge.actions import merge, parse_action
 from bot.edge.errors import UserError, shorten_quotes
-from bot.edge.invocation import Command, CommandLine, Invocation, Press, Submit
+from bot.edge.invocation import Action, Command, CommandLine, Invocation, Press, Submit
 from bot.edge.messages import Outbox, Post, Reply, reply_from_dict, reply_to_dict, strip_markers
 from bot.edge.ports import Poster
 from bot.services.members import ensure_workspace, get_member
@@ -102,6 +102,20 @@ def resolve(registry: Registry, inv: Invocation) -> tuple[CommandSpec, dict[str,
     preset = _clean(ref[1])
     options = merge(preset, _clean(action.fields)) if isinstance(action, Submit) else preset
     return target, parse_options(target, options)
+
+
+def target(registry: Registry, action: Action) -> CommandSpec | None:
+    """The spec an action names, options left unread (None when it names none): for an
+    adapter deciding before the answer (will it be public, does it need moderator rights)."""
+    if isinstance(action, Command):
+        return registry.get(tuple(p.lower() for p in action.path))
+    if isinstance(action, CommandLine):
+        try:
+            return registry.find([w.lstrip("/") for w in action.text.split()[:4]])[0]
+        except UserError:
+            return None
+    ref = parse_action(action.choice_id if isinstance(action, Press) else action.form_id)
+    return registry.get(ref[0]) if ref is not None else None
 
 
 def _with_notice(reply: Reply, notice: str) -> Reply:

@@ -21,7 +21,7 @@ from adapters.discord.render import modal_of, render_reply, to_discord
 from adapters.discord.tree import command_of, modal_values
 from adapters.runtime import Runtime
 from bot.edge import Action, Choice, Command, Invocation, Press, Reply, Submit, action_id
-from bot.edge import parse_action as parse_action_id
+from commands.dispatcher import target
 
 log = logging.getLogger(__name__)
 
@@ -94,16 +94,7 @@ class Interactions:
 
     def public(self, action: Action) -> bool:
         """Whether the answer will show in the channel (so a deferral matches it)."""
-        registry = self.runtime.dispatcher.registry
-        if isinstance(action, Command):
-            spec = registry.get(action.path)
-        else:
-            ref = (
-                parse_action_id(action.choice_id if isinstance(action, Press) else "")
-                if (isinstance(action, Press))
-                else parse_action_id(action.form_id if isinstance(action, Submit) else "")
-            )
-            spec = registry.get(ref[0]) if ref else None
+        spec = target(self.runtime.dispatcher.registry, action)
         return bool(spec and spec.public)
 
     async def handle(self, interaction: discord.Interaction) -> None:

@@ -31,10 +31,8 @@ from bot.edge import (
     Press,
     Reply,
     Submit,
-    UserError,
-    parse_action,
 )
-from commands.dispatcher import Outcome
+from commands.dispatcher import Outcome, target
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +60,8 @@ class Handlers:
 
     def _moderator_only(self, action: Action) -> bool:
         """Whether the answer depends on moderator rights (worth a users.info lookup)."""
-        registry = self.runtime.dispatcher.registry
-        if isinstance(action, CommandLine):
-            words = action.text.split()
-            try:
-                found, _ = registry.find([w.lstrip("/") for w in words[:4]])
-            except UserError:
-                return False
-            return found.moderator or found.path[-1] == "help"
-        if isinstance(action, Press):
-            ref = parse_action(action.choice_id)
-        elif isinstance(action, Submit):
-            ref = parse_action(action.form_id)
-        else:
-            return False
-        spec = registry.get(ref[0]) if ref else None
-        return bool(spec and spec.moderator)
+        spec = target(self.runtime.dispatcher.registry, action)
+        return bool(spec and (spec.moderator or spec.path[-1] == "help"))
 
     async def _invocation(
         self, client: AsyncWebClient, body: Body, action: Action, channel: str, delivery: str
