@@ -2,16 +2,18 @@
 
 A message may carry choices (buttons, each a stable id naming the command it runs), a form
 (a modal: title, up to five inputs, and the command its submission runs), attachments (bytes
-with a mime type) and mentions (a neutral segment inside the text, see `mention`).
+with a mime type), a picture (an Image, drawn from a Picture's data) and mentions (a neutral
+segment inside the text, see `mention`).
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Sized
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
+
+from bot.pictures.data import Picture
 
 ID_MAX = 100  # Discord custom ids and Slack action ids: at most 100 characters
 LABEL_MAX = 80  # Discord button labels
@@ -90,6 +92,16 @@ class Attachment:
     def content(self) -> str:
         """The attachment as text (for text attachments)."""
         return self.data.decode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A picture to show with a message: PNG bytes, and what it shows in words (alt text)."""
+
+    data: bytes
+    filename: str
+    alt: str
+    mime: str = "image/png"
 
 
 # -- mentions: a neutral segment inside message text ----------------------------------------
@@ -185,6 +197,9 @@ class Reply:
     ephemeral: bool = True
     error: bool = False
     replace: bool = False
+    # What to draw (the dispatcher renders it into `image` after the unit of work).
+    picture: Picture | None = None
+    image: Image | None = None
 
     @property
     def attachment(self) -> Attachment | None:
@@ -208,118 +223,12 @@ class Post:
     attachments: tuple[Attachment, ...] = ()
     # A send taken back after a crash: the platform may already have it (look before posting).
     resend: bool = False
+    picture: Picture | None = None  # drawn into `image` just before sending
+    image: Image | None = None
 
     @property
     def is_dm(self) -> bool:
         return self.user is not None
-
-
-# -- storage: replies are replayed for a retried delivery, posts wait in the ledger ----------
-
-
-def _attachments_to_list(items: tuple[Attachment, ...]) -> list[dict[str, str]]:
-    return [
-        {"filename": a.filename, "mime": a.mime, "data": base64.b64encode(a.data).decode()}
-        for a in items
-    ]
-
-
-def _attachments_from_list(items: list[dict[str, str]]) -> tuple[Attachment, ...]:
-    return tuple(Attachment(a["filename"], base64.b64decode(a["data"]), a["mime"]) for a in items)
-
-
-def _choices_to_list(items: tuple[Choice, ...]) -> list[dict[str, str]]:
-    return [{"id": c.id, "label": c.label, "style": c.style} for c in items]
-
-
-def _choices_from_list(items: list[dict[str, Any]]) -> tuple[Choice, ...]:
-    return tuple(Choice(c["id"], c["label"], c.get("style", "secondary")) for c in items)
-
-
-def _form_to_dict(form: Form | None) -> dict[str, Any] | None:
-    if form is None:
-        return None
-    return {
-        "id": form.id,
-        "title": form.title,
-        "inputs": [
-            {
-                "id": i.id,
-                "label": i.label,
-                "kind": i.kind,
-                "required": i.required,
-                "max_length": i.max_length,
-                "placeholder": i.placeholder,
-            }
-            for i in form.inputs
-        ],
-    }
-
-
-def _form_from_dict(data: dict[str, Any] | None) -> Form | None:
-    if data is None:
-        return None
-    return Form(data["id"], data["title"], tuple(FormInput(**i) for i in data["inputs"]))
-
-
-def _fields_to_list(items: tuple[Field, ...]) -> list[dict[str, Any]]:
-    return [{"name": f.name, "value": f.value, "inline": f.inline} for f in items]
-
-
-def reply_to_dict(reply: Reply) -> dict[str, Any]:
-    return {
-        "body": reply.body,
-        "title": reply.title,
-        "fields": _fields_to_list(reply.fields),
-        "choices": _choices_to_list(reply.choices),
-        "attachments": _attachments_to_list(reply.attachments),
-        "form": _form_to_dict(reply.form),
-        "ephemeral": reply.ephemeral,
-        "error": reply.error,
-        "replace": reply.replace,
-    }
-
-
-def reply_from_dict(data: dict[str, Any]) -> Reply:
-    return Reply(
-        body=data["body"],
-        title=data.get("title"),
-        fields=tuple(Field(**f) for f in data.get("fields", ())),
-        choices=_choices_from_list(data.get("choices", [])),
-        attachments=_attachments_from_list(data.get("attachments", [])),
-        form=_form_from_dict(data.get("form")),
-        ephemeral=data.get("ephemeral", True),
-        error=data.get("error", False),
-        replace=data.get("replace", False),
-    )
-
-
-def post_to_dict(post: Post) -> dict[str, Any]:
-    return {
-        "body": post.body,
-        "channel": post.channel,
-        "user": post.user,
-        "title": post.title,
-        "fields": _fields_to_list(post.fields),
-        "kind": post.kind,
-        "key": post.key,
-        "choices": _choices_to_list(post.choices),
-        "attachments": _attachments_to_list(post.attachments),
-    }
-
-
-def post_from_dict(data: dict[str, Any]) -> Post:
-    return Post(
-        body=data["body"],
-        channel=data.get("channel"),
-        user=data.get("user"),
-        title=data.get("title"),
-        fields=tuple(Field(**f) for f in data.get("fields", ())),
-        kind=data.get("kind", "post"),
-        key=data.get("key"),
-        choices=_choices_from_list(data.get("choices", [])),
-        attachments=_attachments_from_list(data.get("attachments", [])),
-    )
 
 
 @dataclass(slots=True)

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 FREEZE_EVERY = 7
+ONE_DAY = timedelta(days=1)
 MAX_FREEZES = 2
 
 
@@ -79,3 +80,22 @@ def view(state: StreakState, today: date) -> StreakView:
     if missed <= state.freezes:
         return StreakView(state.current, state.longest, state.freezes - missed, False, missed)
     return StreakView(0, state.longest, state.freezes, False, 0)
+
+
+def frozen_days(days: Iterable[date], today: date) -> list[date]:
+    """The missed days a freeze covered (or is covering up to `today`), by the same rules as
+    `apply_day` and `view`: what the calendar marks as frozen."""
+    covered: list[date] = []
+    state = StreakState()
+    for day in sorted(set(days)):
+        after = apply_day(state, day)
+        last = state.last_day
+        if last is not None and after.current == state.current + 1 and day - last > ONE_DAY:
+            covered.extend(last + timedelta(days=n) for n in range(1, (day - last).days))
+        state = after
+    pending = view(state, today)
+    if state.last_day is not None and pending.frozen_days:
+        covered.extend(
+            state.last_day + timedelta(days=n) for n in range(1, pending.frozen_days + 1)
+        )
+    return covered

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bot.catalog.texts import RoundTexts, round_post
-from bot.edge.messages import post_from_dict
 from bot.edge.ports import PermanentSendError, Poster, RetryAfter
+from bot.edge.stored import post_from_dict
 from bot.rules.schedule import DAILY, backoff
 from bot.scheduling.ledger import GROUP, LEDGER, PAGE, ROUND, WS, Claim, TickReport, utc_param
 from bot.store.db import Database

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot.edge.messages import post_to_dict
+from bot.edge.stored import post_to_dict
 from bot.rules.schedule import LEADERBOARD, Due, leaderboard_occurrences, resolve
 from bot.rules.timeutil import local_midnight_utc
 from bot.scheduling.ledger import (

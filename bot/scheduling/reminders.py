@@ -7,7 +7,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.edge.messages import Post, post_to_dict
+from bot.edge.messages import Post
+from bot.edge.stored import post_to_dict
 from bot.rules.schedule import REMINDER, Occurrence, reminder_occurrences, resolve
 from bot.rules.streaks import StreakState, view
 from bot.rules.timeutil import study_day

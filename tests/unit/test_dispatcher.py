@@ -10,9 +10,8 @@ from bot.edge.messages import (
     Form,
     FormInput,
     Reply,
-    reply_from_dict,
-    reply_to_dict,
 )
+from bot.edge.stored import reply_from_dict, reply_to_dict
 from commands.dispatcher import RateLimiter
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)

@@ -1,0 +1,304 @@
+"""The data behind each picture, read from the database: one function a picture.
+
+Days are the member's own study days (their time zone, the workspace's rollover hour), as the
+streak counts them: the stored activity days are the truth, so a member who moved time zone keeps
+the days they studied where they were. Answers carry the study day they were given on; older
+answers, from before it was kept, are placed by the member's current time zone.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import case, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.pictures.data import (
+    ACTIVITY_DAYS,
+    BOARD_ROWS,
+    ActivityCard,
+    BoardCard,
+    BoardRow,
+    Calendar,
+    CalendarDay,
+    DayActivity,
+    Mark,
+    ProfileCard,
+    TrackAccuracy,
+    TrackBar,
+)
+from bot.rules.streaks import frozen_days, view
+from bot.rules.timeutil import local_week_start, study_day
+from bot.rules.tracks import TRACK_NAMES, TRACKS
+from bot.services.activity import state_of
+from bot.services.members import member_timezone, member_today
+from bot.services.scores import Board, leaderboard, member_points, week_board
+from bot.store.models import (
+    ActivityDay,
+    Challenge,
+    KaggleSubmission,
+    Member,
+    Practice,
+    Round,
+    StudyLog,
+    Submission,
+    Workspace,
+)
+
+
+async def _answers_by_day(
+    session: AsyncSession, ws: Workspace, since: date, member: Member | None = None
+) -> Counter[date]:
+    """Answers to rounds per study day from `since` (one member's, or the group's)."""
+    assert ws.id is not None
+    where = [Submission.workspace_id == ws.id]
+    if member is not None:
+        where.append(Submission.member_id == member.id)
+    counts: Counter[date] = Counter()
+    kept = await session.exec(
+        select(col(Submission.study_day), func.count())
+        .where(*where, col(Submission.study_day) >= since)
+        .group_by(col(Submission.study_day))
+    )
+    for day, n in kept.all():
+        if day is not None:
+            counts[day] += int(n)
+    # Answers from before the study day was kept: placed by the member's time zone now.
+    cutoff = datetime.combine(since - timedelta(days=2), datetime.min.time(), UTC)
+    older = await session.exec(
+        select(Submission.created_at, Member.timezone)
+        .join(Member, col(Member.id) == Submission.member_id)
+        .where(*where, col(Submission.study_day).is_(None), col(Submission.created_at) >= cutoff)
+    )
+    for at, tz in older.all():
+        day = study_day(at, tz or ws.timezone, ws.rollover_hour)
+        if day >= since:
+            counts[day] += 1
+    return counts
+
+
+async def calendar_for(
+    session: AsyncSession, ws: Workspace, member: Member, now: datetime
+) -> Calendar:
+    """A member's study calendar: studied days shaded by minutes and answers, repaired days,
+    the days a freeze covered, and today, in the member's own study days."""
+    assert member.id is not None
+    today = member_today(member, ws, now)
+    shell = Calendar(name=member.display_name, timezone=member_timezone(member, ws), today=today)
+    start = shell.start
+    rows = (
+        await session.exec(
+            select(col(ActivityDay.day), col(ActivityDay.source)).where(
+                ActivityDay.member_id == member.id
+            )
+        )
+    ).all()
+    sources = dict(rows)
+    minutes: Counter[date] = Counter()
+    logged = await session.exec(
+        select(col(StudyLog.study_day), func.sum(StudyLog.minutes))
+        .where(StudyLog.member_id == member.id, col(StudyLog.study_day) >= start)
+        .group_by(col(StudyLog.study_day))
+    )
+    for day, total in logged.all():
+        minutes[day] += int(total or 0)
+    answers = await _answers_by_day(session, ws, start, member)
+    kaggle = await session.exec(
+        select(col(KaggleSubmission.study_day), func.count())
+        .where(KaggleSubmission.member_id == member.id, col(KaggleSubmission.study_day) >= start)
+        .group_by(col(KaggleSubmission.study_day))
+    )
+    for day, n in kaggle.all():
+        answers[day] += int(n)
+    marks: dict[date, Mark] = {
+        d: ("repaired" if s == "repair" else "studied") for d, s in sources.items()
+    }
+    for day in frozen_days(sources, today):
+        marks.setdefault(day, "frozen")
+    days = tuple(
+        CalendarDay(
+            day=d,
+            mark=m,
+            minutes=minutes[d] if m != "frozen" else 0,
+            answers=answers[d] if m != "frozen" else 0,
+        )
+        for d, m in sorted(marks.items())
+        if start <= d <= today
+    )
+    v = view(state_of(member), today)
+    return shell.model_copy(
+        update={"days": days, "current": v.current, "longest": v.longest, "freezes": v.freezes}
+    )
+
+
+async def track_bars(session: AsyncSession, ws: Workspace, member: Member) -> tuple[TrackBar, ...]:
+    """Per competency: rounds and practice answered and right, items learnt, points."""
+    assert ws.id is not None
+    assert member.id is not None
+    right: Counter[str] = Counter()
+    answered: Counter[str] = Counter()
+    solved = func.max(case((col(Submission.correct), 1), else_=0))
+    per_round = (
+        select(Challenge.track.label("track"), solved.label("solved"))  # type: ignore[attr-defined]
+        .select_from(Submission)
+        .join(Round, col(Round.id) == Submission.round_id)
+        .join(Challenge, col(Challenge.id) == Round.challenge_id)
+        .where(Submission.member_id == member.id)
+        .group_by(col(Submission.round_id), col(Challenge.track))
+        .subquery()
+    )
+    rounds = await session.exec(
+        select(per_round.c.track, func.count(), func.sum(per_round.c.solved)).group_by(
+            per_round.c.track
+        )
+    )
+    for track, n, ok in rounds.all():
+        answered[track] += int(n)
+        right[track] += int(ok or 0)
+    learnt_case = case(
+        (sa.and_(col(Practice.review_on).is_(None), col(Practice.correct) > 0), 1), else_=0
+    )
+    practised = await session.exec(
+        select(
+            Challenge.track,
+            func.sum(Practice.seen),
+            func.sum(Practice.correct),
+            func.sum(learnt_case),
+        )
+        .join(Challenge, col(Challenge.id) == Practice.challenge_id)
+        .where(Practice.member_id == member.id)
+        .group_by(col(Challenge.track))
+    )
+    learnt: Counter[str] = Counter()
+    for track, seen, ok, done in practised.all():
+        answered[track] += int(seen or 0)
+        right[track] += int(ok or 0)
+        learnt[track] += int(done or 0)
+    points = await member_points(session, ws.id, member.id)
+    return tuple(
+        TrackBar(
+            track=t,
+            name=TRACK_NAMES[t],
+            right=min(right[t], answered[t]),
+            answered=answered[t],
+            learnt=learnt[t],
+            points=points.get(t, 0),
+        )
+        for t in TRACKS
+    )
+
+
+async def profile_card(
+    session: AsyncSession, ws: Workspace, member: Member, now: datetime
+) -> ProfileCard:
+    assert ws.id is not None
+    assert member.id is not None
+    week = await leaderboard(
+        session, ws.id, week_board(local_week_start(now, ws.timezone)), limit=0, member_id=member.id
+    )
+    return ProfileCard(
+        calendar=await calendar_for(session, ws, member, now),
+        tracks=await track_bars(session, ws, member),
+        points=(await member_points(session, ws.id, member.id)).get("", 0),
+        week_points=week.me.points if week.me else 0,
+    )
+
+
+async def board_card(
+    session: AsyncSession, ws: Workspace, title: str, board: Board, now: datetime, me: int | None
+) -> BoardCard:
+    """A live leaderboard as a card: the top, each with their streak today, and the caller's
+    own row (below the top when they rank further down)."""
+    standings = list(board.top[:BOARD_ROWS])
+    if board.me is not None and all(s.member_id != board.me.member_id for s in standings):
+        standings.append(board.me)
+    ids = [s.member_id for s in standings]
+    members = {
+        m.id: m for m in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all()
+    }
+    rows = []
+    for s in standings:
+        m = members.get(s.member_id)
+        streak = view(state_of(m), member_today(m, ws, now)).current if m is not None else 0
+        rows.append(
+            BoardRow(
+                rank=s.rank,
+                name=s.display_name,
+                points=s.points,
+                streak=streak,
+                me=s.member_id == me,
+            )
+        )
+    return BoardCard(title=title, rows=tuple(rows), entrants=board.entrants)
+
+
+async def activity_card(session: AsyncSession, ws: Workspace, now: datetime) -> ActivityCard:
+    """The group over the last 8 weeks: active members and answers a day (the group's study
+    days), and round accuracy a track."""
+    assert ws.id is not None
+    today = study_day(now, ws.timezone, ws.rollover_hour)
+    start = today - timedelta(days=ACTIVITY_DAYS - 1)
+    active: dict[date, int] = dict(
+        (
+            await session.exec(
+                select(col(ActivityDay.day), func.count(func.distinct(ActivityDay.member_id)))
+                .where(ActivityDay.workspace_id == ws.id, col(ActivityDay.day) >= start)
+                .group_by(col(ActivityDay.day))
+            )
+        ).all()
+    )
+    answers = await _answers_by_day(session, ws, start)
+    days = tuple(
+        DayActivity(day=d, active=int(active.get(d, 0)), answers=answers[d])
+        for d in (start + timedelta(days=n) for n in range(ACTIVITY_DAYS))
+    )
+    solved = func.max(case((col(Submission.correct), 1), else_=0))
+    per_round = (
+        select(Challenge.track.label("track"), solved.label("solved"))  # type: ignore[attr-defined]
+        .select_from(Submission)
+        .join(Round, col(Round.id) == Submission.round_id)
+        .join(Challenge, col(Challenge.id) == Round.challenge_id)
+        .where(
+            Submission.workspace_id == ws.id,
+            sa.or_(
+                col(Submission.study_day) >= start,
+                sa.and_(col(Submission.study_day).is_(None), col(Round.scheduled_date) >= start),
+            ),
+        )
+        .group_by(col(Submission.round_id), col(Submission.member_id), col(Challenge.track))
+        .subquery()
+    )
+    by_track = {
+        t: (int(n), int(ok or 0))
+        for t, n, ok in (
+            await session.exec(
+                select(per_round.c.track, func.count(), func.sum(per_round.c.solved)).group_by(
+                    per_round.c.track
+                )
+            )
+        ).all()
+    }
+    members = (
+        await session.exec(
+            select(func.count()).select_from(Member).where(Member.workspace_id == ws.id)
+        )
+    ).one()
+    tracks = tuple(
+        TrackAccuracy(
+            track=t,
+            name=TRACK_NAMES[t],
+            answered=by_track.get(t, (0, 0))[0],
+            right=by_track.get(t, (0, 0))[1],
+        )
+        for t in TRACKS
+    )
+    return ActivityCard(
+        group=ws.name or "The group",
+        timezone=ws.timezone,
+        days=days,
+        tracks=tracks,
+        members=int(members),
+    )
