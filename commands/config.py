@@ -3,6 +3,7 @@ audited and re-derives the group's due times, so no restart is needed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +29,7 @@ def _config_fields(ctx: Context) -> tuple[Field, ...]:
         ),
         Field("Study day starts", f"{ws.rollover_hour:02d}:00 local"),
         Field("Moderator role", role_ref(ws.moderator_role) if ws.moderator_role else "none"),
+        Field("Pictures", "on" if ws.images else "off"),
         Field(
             "Next round",
             _when(ws.daily_due_at, ws.timezone) if ws.post_channel else "set a channel",
@@ -96,6 +98,17 @@ async def moderator_role(ctx: Context, args: dict[str, Any]) -> Reply:
     return await _saved(ctx, "moderator-role", before, ws.moderator_role or "off")
 
 
+async def images(ctx: Context, args: dict[str, Any]) -> Reply:
+    ws = ctx.workspace
+    before = {"images": ws.images}
+    ws.images = args["state"] == "on"
+    reply = await _saved(ctx, "images", before, args["state"])
+    if ws.images and not ctx.images:
+        note = "Pictures are off for this whole bot (STUDYBOT_IMAGES=false): replies stay text."
+        return replace(reply, body=f"Saved. {note}")
+    return reply
+
+
 async def leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
     ws = ctx.workspace
     day, at = parse_weekday(args["weekday"]), format_hhmm(args["time"])
@@ -142,6 +155,12 @@ SPECS = (
         "members with this role are moderators too (none given, or `off`: no role)",
         moderator_role,
         Param("role", Kind.ROLE, "a role, or off", required=False, max_length=64),
+    ),
+    _spec(
+        "images",
+        "pictures (calendar, profile, leaderboard and stats cards) on or off; text stays",
+        images,
+        Param("state", Kind.CHOICE, "on or off", choices=("on", "off")),
     ),
 )
 

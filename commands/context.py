@@ -26,6 +26,12 @@ class Context:
     is_moderator: bool
     outbox: Outbox
     grace: timedelta = DEFAULT_GRACE
+    images: bool = True  # pictures are on in this process
+
+    @property
+    def pictures(self) -> bool:
+        """Whether replies here carry pictures (this process's setting and the group's)."""
+        return self.images and self.workspace.images
 
     @property
     def now(self) -> datetime:

@@ -9,6 +9,7 @@ user.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import deque
@@ -23,8 +24,10 @@ from sqlmodel import select
 from bot.edge.actions import merge, parse_action
 from bot.edge.errors import UserError, shorten_quotes
 from bot.edge.invocation import Action, Command, CommandLine, Invocation, Press, Submit
-from bot.edge.messages import Outbox, Post, Reply, reply_from_dict, reply_to_dict, strip_markers
+from bot.edge.messages import Outbox, Post, Reply, strip_markers
 from bot.edge.ports import Poster
+from bot.edge.stored import reply_from_dict, reply_to_dict
+from bot.pictures.renderer import Renderer
 from bot.services.members import ensure_workspace, get_member
 from bot.store.db import Database
 from bot.store.models import ProcessedEvent, Workspace
@@ -63,6 +66,8 @@ class RateLimiter:
 class Outcome:
     reply: Reply
     posts: tuple[Post, ...] = ()
+    # The reply's picture, when it was not drawn in time: a reply of its own, to send after.
+    later: asyncio.Future[Reply | None] | None = None
 
 
 def _error(message: str) -> Reply:
@@ -133,6 +138,8 @@ class Dispatcher:
         rate_limiter: RateLimiter | None = None,
         grace: timedelta = DEFAULT_GRACE,
         on_rearm: Callable[[], None] | None = None,
+        renderer: Renderer | None = None,
+        image_wait: float = 1.0,
     ) -> None:
         self.db = db
         self.registry = registry
@@ -141,6 +148,9 @@ class Dispatcher:
         self.grace = grace
         # Called after a commit that changed due times (the scheduler re-reads them).
         self.on_rearm = on_rearm
+        # None: no pictures in this process (STUDYBOT_IMAGES=false).
+        self.renderer = renderer
+        self.image_wait = image_wait
 
     async def handle(self, inv: Invocation) -> Outcome:
         try:
@@ -168,7 +178,10 @@ class Dispatcher:
             if outbox.rearmed and self.on_rearm is not None:
                 self.on_rearm()
             sent = await self._send(inv, outbox.posts)
-            return Outcome(reply, tuple(sent))
+            if self.renderer is None or reply.picture is None:
+                return Outcome(replace(reply, picture=None), tuple(sent))
+            reply, later = await self.renderer.attach(reply, self.image_wait)
+            return Outcome(reply, tuple(sent), later)
         raise AssertionError("unreachable")
 
     async def _run(
@@ -198,7 +211,9 @@ class Dispatcher:
             )
             if spec.moderator and not is_mod:
                 raise UserError(f"Only moderators can use `/{spec.path[0]}`.")
-            ctx = Context(session, inv, ws, member, is_mod, outbox, self.grace)
+            ctx = Context(
+                session, inv, ws, member, is_mod, outbox, self.grace, self.renderer is not None
+            )
             if spec.needs_member:
                 ctx.require_member()
             reply = await spec.handler(ctx, args)

@@ -6,9 +6,11 @@ from typing import Any
 
 from bot.edge.clock import iso
 from bot.edge.errors import UserError
-from bot.edge.messages import Field, Post, Reply
+from bot.edge.messages import Attachment, Field, Post, Reply
+from bot.pictures.queries import activity_card
 from bot.rules.streaks import view
 from bot.services.activity import record_day, state_of
+from bot.services.export import group_rows, to_csv
 from bot.services.kaggle import recent as recent_kaggle
 from bot.services.kaggle import reject as reject_kaggle
 from bot.services.members import member_today, resolve_member
@@ -16,7 +18,7 @@ from bot.services.rounds import local_date
 from bot.services.views import stats_view
 from bot.store.audit import audit
 from commands.context import Context
-from commands.format import minutes_text, streak_line
+from commands.format import minutes_text, plural, streak_line
 from commands.spec import CommandSpec, Kind, Param
 
 
@@ -73,9 +75,11 @@ async def stats(ctx: Context, args: dict[str, Any]) -> Reply:
             f"{problem.last_error}"
         )
     answers = f"{st.answers} ({st.correct} correct, {accuracy}); {st.answers_this_week} this week"
+    picture = await activity_card(ctx.session, ctx.workspace, ctx.now) if ctx.pictures else None
     return Reply(
         "",
         title="Study group stats",
+        picture=picture,
         fields=(
             Field("Members", str(st.members)),
             Field("Active this week", str(st.active_this_week)),
@@ -132,6 +136,16 @@ async def review_reject(ctx: Context, args: dict[str, Any]) -> Reply:
     )
 
 
+async def export(ctx: Context, args: dict[str, Any]) -> Reply:
+    rows = await group_rows(ctx.session, ctx.workspace, ctx.now)
+    day = local_date(ctx.workspace, ctx.now).isoformat()
+    return Reply(
+        f"{plural(len(rows), 'member')}, one row each. Open it in any spreadsheet.",
+        title="Group export",
+        attachments=(Attachment.text(f"studybot-group-{day}.csv", to_csv(rows), "text/csv"),),
+    )
+
+
 SPECS = (
     CommandSpec(
         ("studymod", "streak", "repair"),
@@ -147,6 +161,13 @@ SPECS = (
     ),
     CommandSpec(
         ("studymod", "stats"), "the group's numbers", stats, moderator=True, needs_member=False
+    ),
+    CommandSpec(
+        ("studymod", "export"),
+        "download the group as a spreadsheet (CSV): streaks, points, answers, study time",
+        export,
+        moderator=True,
+        needs_member=False,
     ),
     CommandSpec(
         ("studymod", "review", "list"),

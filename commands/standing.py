@@ -9,7 +9,9 @@ from sqlmodel import col, select
 
 from bot.edge.actions import action_id
 from bot.edge.errors import UserError
-from bot.edge.messages import Attachment, Choice, Field, Reply, post_from_dict
+from bot.edge.messages import Attachment, Choice, Field, Reply
+from bot.edge.stored import post_from_dict
+from bot.pictures.queries import board_card, calendar_for, profile_card
 from bot.rules.streaks import view
 from bot.rules.timeutil import local_week_start
 from bot.rules.tracks import TRACK_NAMES, TRACKS
@@ -17,7 +19,7 @@ from bot.services.activity import state_of
 from bot.services.members import forget_member, member_timezone, resolve_member
 from bot.services.scores import ALL, leaderboard, week_board
 from bot.services.views import export_data, profile_view
-from bot.services.weekly import medal
+from bot.services.weekly import medal, scrub_standings
 from bot.store.models import Member, PostLedger
 from commands.context import Context
 from commands.format import minutes_text, plural, streak_line
@@ -38,7 +40,10 @@ async def _target(ctx: Context, ref: str | None) -> Member:
 async def streak(ctx: Context, args: dict[str, Any]) -> Reply:
     target = await _target(ctx, args["member"])
     v = view(state_of(target), ctx.today(target))
-    return Reply(streak_line(v), title=f"{target.display_name}'s streak")
+    picture = (
+        await calendar_for(ctx.session, ctx.workspace, target, ctx.now) if ctx.pictures else None
+    )
+    return Reply(streak_line(v), title=f"{target.display_name}'s streak", picture=picture)
 
 
 async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -67,7 +72,11 @@ async def show_leaderboard(ctx: Context, args: dict[str, Any]) -> Reply:
             lines.append("\nYou have no points on this board yet.")
         elif result.me.rank > len(result.top):
             lines.append(f"\nYou: #{result.me.rank} of {result.entrants}, {result.me.points} pts")
-    return Reply("\n".join(lines), title=title)
+    picture = None
+    if ctx.pictures:
+        mine = me.id if me is not None else None
+        picture = await board_card(ctx.session, ctx.workspace, title, result, ctx.now, mine)
+    return Reply("\n".join(lines), title=title, picture=picture)
 
 
 async def last_posted(ctx: Context) -> Reply:
@@ -88,7 +97,7 @@ async def last_posted(ctx: Context) -> Reply:
             "No weekly leaderboard has been posted yet. `/study leaderboard` shows this week live.",
         )
     post = post_from_dict(row.payload)
-    return Reply(post.body, title=post.title)
+    return Reply(post.body, title=post.title, picture=post.picture if ctx.pictures else None)
 
 
 async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
@@ -125,10 +134,14 @@ async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
         Field("Time zone", member_timezone(target, ctx.workspace)),
         Field("Reminder", target.reminder_time or "off"),
     )
+    picture = (
+        await profile_card(ctx.session, ctx.workspace, target, ctx.now) if ctx.pictures else None
+    )
     return Reply(
         f"Joined {target.joined_at.date().isoformat()}",
         title=f"{target.display_name}'s profile",
         fields=fields,
+        picture=picture,
     )
 
 
@@ -155,6 +168,8 @@ async def forget(ctx: Context, args: dict[str, Any]) -> Reply:
                 Choice(action_id(FORGET_PATH, confirm="confirm"), "Delete my data", "danger"),
             ),
         )
+    assert member.id is not None
+    await scrub_standings(ctx.session, ctx.workspace, member.id)
     await forget_member(ctx.session, member)
     return Reply(
         "Done: everything studybot kept about you here is deleted. `/study join` to come back."

@@ -150,6 +150,7 @@ async def submit(
             "correct": verdict.correct,
             "points": points,
             "created_at": now,
+            "study_day": member_today(member, workspace, now),
         },
     )
     new_day = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,12 +11,22 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.edge.messages import Post
+from bot.edge.stored import post_from_dict, post_to_dict
+from bot.pictures.data import BoardCard, BoardRow
 from bot.rules.streaks import view
 from bot.rules.timeutil import local_midnight_utc
 from bot.services.activity import state_of
 from bot.services.members import member_today
 from bot.services.scores import leaderboard, week_board
-from bot.store.models import ActivityDay, Challenge, Member, Round, Submission, Workspace
+from bot.store.models import (
+    ActivityDay,
+    Challenge,
+    Member,
+    PostLedger,
+    Round,
+    Submission,
+    Workspace,
+)
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
@@ -56,6 +66,20 @@ class WeekReport:
         data = asdict(self)
         data["monday"] = self.monday.isoformat()
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> WeekReport:
+        def solved(d: dict[str, Any] | None) -> Solved | None:
+            return Solved(**d) if d else None
+
+        return cls(
+            date.fromisoformat(data["monday"]),
+            [Line(**line) for line in data["top"]],
+            data["entrants"],
+            data["active"],
+            solved(data.get("most_solved")),
+            solved(data.get("least_solved")),
+        )
 
 
 async def week_report(
@@ -132,5 +156,57 @@ def report_post(ws: Workspace, report: WeekReport, key: str | None = None) -> Po
         r = report.least_solved
         lines.append(f"Least solved: #{r.round_id} {r.title} ({r.solved} solved)")
     return Post(
-        body="\n".join(lines), channel=ws.post_channel, title=title, kind="leaderboard", key=key
+        body="\n".join(lines),
+        channel=ws.post_channel,
+        title=title,
+        kind="leaderboard",
+        key=key,
+        picture=report_card(report, title) if ws.images else None,
     )
+
+
+def report_card(report: WeekReport, title: str) -> BoardCard:
+    """The week's top 10 as a leaderboard card (no row is anyone's own: it is a post)."""
+    rows = tuple(
+        BoardRow(rank=line.rank, name=line.name, points=line.points, streak=line.streak)
+        for line in report.top
+    )
+    return BoardCard(title=title, rows=rows, entrants=report.entrants)
+
+
+FORMER = "a former member"
+
+
+async def scrub_standings(session: AsyncSession, ws: Workspace, member_id: int) -> int:
+    """A member who asked to be forgotten: their name leaves every stored weekly board (the
+    standings stay as they were, under "a former member"). The number of boards changed."""
+    rows = (
+        await session.exec(
+            select(PostLedger).where(
+                PostLedger.workspace_id == ws.id,
+                PostLedger.kind == "leaderboard",
+                col(PostLedger.payload).is_not(None),
+            )
+        )
+    ).all()
+    changed = 0
+    for row in rows:
+        payload = dict(row.payload or {})
+        if "report" not in payload:
+            continue
+        report = WeekReport.from_dict(payload["report"])
+        if all(line.member_id != member_id for line in report.top):
+            continue
+        top = [replace(ln, name=FORMER) if ln.member_id == member_id else ln for ln in report.top]
+        report = replace(report, top=top)
+        stored = post_from_dict(payload)
+        post = report_post(ws, report, key=stored.key)
+        post = replace(
+            post,
+            channel=stored.channel,
+            picture=report_card(report, post.title or "") if stored.picture else None,
+        )
+        row.payload = post_to_dict(post) | {"report": report.to_dict()}
+        session.add(row)
+        changed += 1
+    return changed

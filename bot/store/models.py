@@ -78,6 +78,8 @@ class Workspace(SQLModel, table=True):
     moderator_role: str | None = Field(default=None, max_length=64)
     # The bot was removed from the workspace: nothing is posted there; the data stays.
     left_at: datetime | None = ts_field(nullable=True)
+    # Pictures on replies and posts (`/studymod config images on|off`).
+    images: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
 
 class Member(SQLModel, table=True):
@@ -174,6 +176,8 @@ class Submission(SQLModel, table=True):
     correct: bool
     points: int = Field(default=0)
     created_at: datetime = ts_field()
+    # The member's study day when they answered (None on answers from before it was kept).
+    study_day: date | None = Field(default=None)
 
 
 class StudyLog(SQLModel, table=True):
