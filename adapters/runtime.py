@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -22,6 +22,7 @@ from bot.core import Core
 from bot.edge.clock import Clock
 from bot.edge.messages import Post
 from bot.edge.ports import Poster, SentRef
+from bot.pictures.renderer import Renderer
 from bot.scheduling.election import Election, election_for
 from bot.scheduling.ledger import TickReport
 from bot.scheduling.scheduler import Scheduler
@@ -46,15 +47,22 @@ class NoPosterError(RuntimeError):
 
 
 class PlatformPosters:
-    """The Poster the core sees: each post goes to its workspace's platform's Poster."""
+    """The Poster the core sees: each post goes to its workspace's platform's Poster, with its
+    picture drawn first (or dropped, when this process draws none)."""
 
-    def __init__(self, posters: Mapping[str, Poster]) -> None:
+    def __init__(self, posters: Mapping[str, Poster], renderer: Renderer | None = None) -> None:
         self.posters = dict(posters)
+        self.renderer = renderer
 
     async def send(self, platform: str, workspace: str, post: Post) -> SentRef | None:
         poster = self.posters.get(platform)
         if poster is None:
             raise NoPosterError(f"this process runs no {platform} adapter")
+        if post.picture is not None:
+            if self.renderer is None:
+                post = replace(post, picture=None)
+            else:
+                post = await self.renderer.drawn_post(post)
         return await poster.send(platform, workspace, post)
 
 
@@ -87,7 +95,8 @@ class Runtime:
         db: Database | None = None,
     ) -> Runtime:
         core = Core.build(settings, clock, db)
-        routed = PlatformPosters(posters)
+        renderer = Renderer(settings.image_workers) if settings.images else None
+        routed = PlatformPosters(posters, renderer)
         scheduler = Scheduler(core.db, clock, routed, grace=settings.grace)
         election = election_for(core.db, settings.database_url)
         if not settings.scheduler:
@@ -101,16 +110,28 @@ class Runtime:
             rate_limiter=RateLimiter(settings.rate_limit_per_minute) if rate_limit else None,
             grace=settings.grace,
             on_rearm=service.notify if service is not None else None,
+            renderer=renderer,
+            image_wait=settings.image_wait,
         )
         suggester = Suggester(core.db, registry)
         return cls(
             settings, core, routed, dispatcher, scheduler, election, drive, suggester, service
         )
 
+    @property
+    def renderer(self) -> Renderer | None:
+        return self.dispatcher.renderer
+
     async def start(self) -> None:
-        """Migrate, load the bank, and start sending scheduled posts."""
-        await self.core.start()
+        """Migrate, load the bank, start the picture workers and scheduled posts."""
+        await self.start_core()
         await self.start_scheduling()
+
+    async def start_core(self) -> None:
+        """Migrate and load the bank; the picture workers start warming up."""
+        await self.core.start()
+        if self.renderer is not None:
+            self.renderer.start()
 
     async def start_scheduling(self) -> None:
         """Start sending scheduled posts: what fell due while the bot was down goes out now,
@@ -208,4 +229,6 @@ class Runtime:
             else:
                 await self.election.release()
         finally:
+            if self.renderer is not None:
+                await self.renderer.close()
             await self.core.stop()

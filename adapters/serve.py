@@ -39,7 +39,7 @@ class Adapter(Protocol):
 
 async def serve(runtime: Runtime, adapters: Sequence[Adapter], stop: asyncio.Event) -> None:
     """Run the adapters until `stop` is set or one of them fails for good (re-raised)."""
-    await runtime.core.start()
+    await runtime.start_core()
     running: list[asyncio.Task[None]] = []
     started: list[Adapter] = []
     try:

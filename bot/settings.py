@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     # False: this process never sends scheduled posts (another one does).
     scheduler: bool = True
     console_timezone: str = Field(default="UTC", min_length=1, max_length=64)
+    # Pictures (study calendar, profile, leaderboard and group cards): false turns them off.
+    images: bool = True
+    # Worker processes that draw them (0: one background thread of the bot's own process).
+    image_workers: int = Field(default=2, ge=0, le=16)
+    # How long a reply waits for its picture before it goes without (the picture follows).
+    image_wait: float = Field(default=1.0, ge=0, le=10)
+    # Where the console writes the pictures it shows.
+    image_dir: Path = Path("studybot-images")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,6 +27,12 @@ from commands import build_registry
 from commands.dispatcher import Dispatcher, Outcome
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+# Tests draw pictures in a thread of their own process (a test that wants the worker processes
+# asks for them), and the console writes them outside the checkout.
+os.environ.setdefault("STUDYBOT_IMAGE_WORKERS", "0")
+os.environ.setdefault(
+    "STUDYBOT_IMAGE_DIR", str(Path(tempfile.gettempdir()) / f"studybot-test-images-{os.getpid()}")
+)
 PG_URL = os.environ.get("STUDYBOT_TEST_POSTGRES_URL", "")
 
 

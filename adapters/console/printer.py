@@ -3,11 +3,13 @@ and the console's Poster, which prints posts and DMs as they are sent."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -15,7 +17,19 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from bot.edge import Choice, Clock, Form, Post, SentRef, iso, post_text
+from bot.edge import (
+    Choice,
+    Clock,
+    Form,
+    Image,
+    Invocation,
+    Post,
+    Reply,
+    SentRef,
+    iso,
+    post_text,
+    reply_text,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +49,24 @@ class Shown:
     choices: tuple[Choice, ...] = ()
     form: Form | None = None
     message_id: str | None = None
+    image: str | None = None  # the path the message's picture was written to
+
+    @classmethod
+    def reply(cls, r: Reply, inv: Invocation, message_id: str, image: str | None) -> Shown:
+        return cls(
+            "reply",
+            reply_text(r),
+            inv.now,
+            inv.channel,
+            inv.user_id,
+            r.ephemeral,
+            title=r.title,
+            error=r.error,
+            choices=r.choices,
+            form=r.form,
+            message_id=message_id,
+            image=image,
+        )
 
 
 def form_dict(form: Form) -> dict[str, Any]:
@@ -67,11 +99,27 @@ def _form_lines(form: Form) -> str:
 
 @dataclass
 class Printer:
-    """Writes what the bot says: plain, JSON lines, or rich."""
+    """Writes what the bot says: plain, JSON lines, or rich; pictures go to files."""
 
     out: TextIO
     json_mode: bool
     rich: Console | None
+    image_dir: Path = Path("studybot-images")  # the console session sets STUDYBOT_IMAGE_DIR
+
+    def save(self, image: Image | None) -> str | None:
+        """The picture written under `image_dir` (named by its content, so the same picture is
+        one file), and its path."""
+        if image is None:
+            return None
+        stem, _, ext = image.filename.rpartition(".")
+        tag = hashlib.blake2b(image.data, digest_size=6).hexdigest()
+        path = self.image_dir / f"{stem or ext}-{tag}.{ext if stem else 'png'}"
+        if not path.exists():
+            self.image_dir.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".part")
+            partial.write_bytes(image.data)
+            partial.replace(path)
+        return str(path)
 
     def show(self, m: Shown) -> None:
         if self.json_mode:
@@ -88,6 +136,8 @@ class Printer:
                 "error": m.error,
                 "choices": [{"id": c.id, "label": c.label} for c in m.choices],
             }
+            if m.image is not None:
+                record["image"] = m.image
             if m.form is not None:
                 record["form"] = form_dict(m.form)
             line = json.dumps(record, ensure_ascii=False)
@@ -97,6 +147,8 @@ class Printer:
             self.out.flush()
             return
         text = m.text
+        if m.image is not None:
+            text = f"{text}\n[picture: {m.image}]" if text else f"[picture: {m.image}]"
         if m.choices:
             text = f"{text}\n{_buttons(m.choices)}" if text else _buttons(m.choices)
         if m.form is not None:
@@ -152,6 +204,7 @@ class ConsolePoster:
             key=post.key,
             choices=post.choices,
             message_id=self.message_id(),
+            image=self.printer.save(post.image),
         )
         self.printer.show(m)
         self.remember(m)

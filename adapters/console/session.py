@@ -11,6 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from adapters.console.printer import ConsolePoster, Printer, Shown
 from adapters.runtime import Drive, Runtime
@@ -29,9 +30,9 @@ from bot.edge import (
     UserError,
     iso,
     parse_duration,
-    reply_text,
 )
 from bot.settings import Settings
+from commands.dispatcher import Outcome
 from commands.parsing import normalise_quotes, tokenize
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class ConsoleSession:
     ) -> ConsoleSession:
         """A session on its own runtime. On a simulated clock the session runs what is due
         after each line and on `:advance`; on the wall clock APScheduler sends on time."""
+        printer.image_dir = settings.image_dir
         poster = ConsolePoster(printer, clock)
         drive: Drive = "manual" if simulated else "service"
         # One person at one keyboard: no per-member rate limit unless one is set.
@@ -95,7 +97,7 @@ class ConsoleSession:
     async def open(self) -> None:
         """Create the console workspace, resume the saved acting member and clock, and start
         scheduling (what fell due while the console was closed goes out now)."""
-        await self.runtime.core.start()
+        await self.runtime.start_core()
         resumed = await self.runtime.open_console(PLATFORM, self.workspace)
         self._ws_id = resumed.workspace_id
         if resumed.acting_user is not None:
@@ -255,21 +257,8 @@ class ConsoleSession:
             is_moderator=self.user in self.moderators,
             workspace_name="console",
         )
-        outcome = await self.runtime.dispatcher.handle(inv)
-        r = outcome.reply
-        shown = Shown(
-            "reply",
-            reply_text(r),
-            inv.now,
-            inv.channel,
-            self.user,
-            r.ephemeral,
-            title=r.title,
-            error=r.error,
-            choices=r.choices,
-            form=r.form,
-            message_id=self.poster.message_id(),
-        )
+        r = await whole_reply(await self.runtime.dispatcher.handle(inv))
+        shown = Shown.reply(r, inv, self.poster.message_id(), self.printer.save(r.image))
         self.printer.show(shown)
         if r.choices or r.form is not None:
             self.last_reply = shown
@@ -290,3 +279,11 @@ class ConsoleSession:
             await self.control(line)
         else:
             await self.command(line)
+
+
+async def whole_reply(outcome: Outcome) -> Reply:
+    """The reply with its picture: a terminal has no three-second rule, so it waits for it."""
+    if outcome.later is None:
+        return outcome.reply
+    late = await outcome.later
+    return replace(outcome.reply, image=late.image) if late is not None else outcome.reply

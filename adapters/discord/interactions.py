@@ -144,8 +144,26 @@ class Interactions:
             await interaction.response.defer(ephemeral=not public, thinking=True)
             outcome = await work
             await self._follow_up(interaction, outcome.reply, action, public)
+        else:
+            await self._answer(interaction, outcome.reply, action)
+        if outcome.later is not None:
+            await self._picture(interaction, outcome.later)
+
+    async def _picture(
+        self, interaction: discord.Interaction, later: asyncio.Future[Reply | None]
+    ) -> None:
+        """A picture that was not drawn in time follows the answer as a message of its own."""
+        reply = await later
+        if reply is None:
             return
-        await self._answer(interaction, outcome.reply, action)
+        try:
+            await interaction.followup.send(
+                ephemeral=reply.ephemeral,
+                allowed_mentions=NO_MENTIONS,
+                **to_discord(render_reply(reply)),
+            )
+        except discord.HTTPException as exc:  # the answer went out: only the picture is lost
+            log.warning("interaction %s: the late picture was refused: %s", interaction.id, exc)
 
     async def _answer(self, interaction: discord.Interaction, reply: Reply, action: Action) -> None:
         response = interaction.response
@@ -154,6 +172,8 @@ class Interactions:
             return
         kwargs = to_discord(render_reply(_without_form(reply, action)))
         if reply.replace and interaction.type is discord.InteractionType.component:
+            if "files" in kwargs:  # an edit names its files as attachments
+                kwargs["attachments"] = kwargs.pop("files")
             await response.edit_message(allowed_mentions=NO_MENTIONS, **kwargs)
             return
         await response.send_message(

@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from adapters.limits import chunks, cut
-from bot.edge import Attachment, Choice, Field, Form, Mention, Post, Ref, Reply, segments
+from bot.edge import Attachment, Choice, Field, Form, Image, Mention, Post, Ref, Reply, segments
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -29,6 +29,7 @@ ROWS_MAX = 5
 INPUT_LABEL_MAX = 45
 PLACEHOLDER_MAX = 100
 FULL_TEXT = "message.txt"
+ALT_MAX = 1024  # an attachment's description
 
 COLOUR = 0x5865F2  # blurple
 ERROR_COLOUR = 0xED4245
@@ -45,6 +46,8 @@ class Rendered:
     embeds: list[dict[str, Any]] = field(default_factory=list)
     files: list[Attachment] = field(default_factory=list)
     rows: list[list[Choice]] = field(default_factory=list)
+    # Shown in the last embed (`attachment://`), its description the picture's alt text.
+    image: Image | None = None
 
 
 def discord_text(text: str) -> str:
@@ -106,16 +109,33 @@ def button_rows(choices: tuple[Choice, ...]) -> list[list[Choice]]:
     return [kept[i : i + BUTTONS_PER_ROW] for i in range(0, len(kept), BUTTONS_PER_ROW)]
 
 
+def with_image(embeds: list[dict[str, Any]], image: Image | None) -> list[dict[str, Any]]:
+    """The picture shown in the last embed, from the attachment of its name."""
+    if image is None:
+        return embeds
+    last = dict(embeds[-1])
+    if last.get("description") == "—" and len(last) == 2:
+        del last["description"]  # a picture alone needs no placeholder text
+    last["image"] = {"url": f"attachment://{image.filename}"}
+    return [*embeds[:-1], last]
+
+
 def render_reply(reply: Reply) -> Rendered:
     embeds, spill = embeds_for(reply.body, reply.title, reply.fields, error=reply.error)
     files = [*reply.attachments, *([spill] if spill else [])]
-    return Rendered(embeds, files[:EMBEDS_MAX], button_rows(reply.choices))
+    image = reply.image
+    return Rendered(
+        with_image(embeds, image), files[: EMBEDS_MAX - 1], button_rows(reply.choices), image
+    )
 
 
 def render_post(post: Post) -> Rendered:
     embeds, spill = embeds_for(post.body, post.title, post.fields)
     files = [*post.attachments, *([spill] if spill else [])]
-    return Rendered(embeds, files[:EMBEDS_MAX], button_rows(post.choices))
+    image = post.image
+    return Rendered(
+        with_image(embeds, image), files[: EMBEDS_MAX - 1], button_rows(post.choices), image
+    )
 
 
 # -- discord.py objects ------------------------------------------------------------------
@@ -139,8 +159,13 @@ def view_of(rows: list[list[Choice]]) -> discord.ui.View | None:
 def to_discord(rendered: Rendered) -> dict[str, Any]:
     """Keyword arguments for discord.py's send / followup / edit."""
     kwargs: dict[str, Any] = {"embeds": [discord.Embed.from_dict(e) for e in rendered.embeds]}
-    if rendered.files:
-        kwargs["files"] = [discord.File(io.BytesIO(a.data), a.filename) for a in rendered.files]
+    files = [discord.File(io.BytesIO(a.data), a.filename) for a in rendered.files]
+    image = rendered.image
+    if image is not None:
+        alt = cut(image.alt, ALT_MAX)
+        files.append(discord.File(io.BytesIO(image.data), image.filename, description=alt))
+    if files:
+        kwargs["files"] = files
     view = view_of(rendered.rows)
     if view is not None:
         kwargs["view"] = view

@@ -10,7 +10,7 @@ from typing import Any
 
 from adapters.limits import chunks, cut
 from adapters.slack.text import escape, to_mrkdwn, to_plain
-from bot.edge import Attachment, Choice, Field, Form, Post, Reply
+from bot.edge import Attachment, Choice, Field, Form, Image, Post, Reply
 
 BLOCKS_MAX = 50
 SECTION_MAX = 3000
@@ -23,6 +23,7 @@ FALLBACK_MAX = 3000  # the notification text; the blocks carry the message
 MODAL_TITLE_MAX = 24
 INPUT_LABEL_MAX = 2000
 INLINE_FILE_MAX = 2800  # a text attachment this small is shown in the message itself
+INLINE_MIMES = ("text/plain", "application/json")  # a spreadsheet (CSV) is always a file
 
 Block = dict[str, Any]
 
@@ -31,7 +32,8 @@ Block = dict[str, Any]
 class Message:
     text: str
     blocks: list[Block]
-    files: list[Attachment] = field(default_factory=list)  # to upload beside the message
+    # To upload beside the message: a picture (with its alt text) and files.
+    files: list[Attachment | Image] = field(default_factory=list)
 
 
 def _sections(mrkdwn: str) -> list[Block]:
@@ -81,6 +83,7 @@ def message(
     attachments: tuple[Attachment, ...],
     *,
     error: bool = False,
+    image: Image | None = None,
 ) -> Message:
     """The blocks of one message; files too big to show inline are returned to upload."""
     head: list[Block] = []
@@ -90,9 +93,10 @@ def message(
     text = to_mrkdwn(body).strip()
     if error and text:
         text = f":warning: {text}"
-    files: list[Attachment] = []
+    files: list[Attachment | Image] = [image] if image is not None else []
     for a in attachments:
-        if a.is_text and len(a.content) <= INLINE_FILE_MAX and "```" not in a.content:
+        small = a.is_text and len(a.content) <= INLINE_FILE_MAX and "```" not in a.content
+        if small and a.mime in INLINE_MIMES:
             text += f"\n*{to_mrkdwn(a.filename)}*\n```{to_mrkdwn(a.content)}```"
         else:
             files.append(a)
@@ -122,12 +126,20 @@ def message(
 
 def render_reply(reply: Reply) -> Message:
     return message(
-        reply.body, reply.title, reply.fields, reply.choices, reply.attachments, error=reply.error
+        reply.body,
+        reply.title,
+        reply.fields,
+        reply.choices,
+        reply.attachments,
+        error=reply.error,
+        image=reply.image,
     )
 
 
 def render_post(post: Post) -> Message:
-    return message(post.body, post.title, post.fields, post.choices, post.attachments)
+    return message(
+        post.body, post.title, post.fields, post.choices, post.attachments, image=post.image
+    )
 
 
 def modal(form: Form, channel: str | None) -> Block:

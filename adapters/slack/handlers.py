@@ -133,6 +133,19 @@ class Handlers:
         for file in msg.files:
             await upload(client, target, file)
 
+    async def _picture(self, client: AsyncWebClient, inv: Invocation, outcome: Outcome) -> None:
+        """A picture that was not drawn in time follows the answer, where its files go."""
+        if outcome.later is None:
+            return
+        reply = await outcome.later
+        if reply is None:
+            return
+        try:
+            msg = render_reply(reply)
+            await self._files(client, msg, inv.user_id, inv.channel, not reply.ephemeral)
+        except SlackApiError as exc:  # the answer itself went out: only the picture is lost
+            log.warning("could not upload a late picture: %s", exc.response.get("error"))
+
     # -- listeners -----------------------------------------------------------------------
 
     async def command(self, ack: Any, body: Body, respond: Any, client: AsyncWebClient) -> None:
@@ -151,6 +164,7 @@ class Handlers:
                 acked = True
                 outcome = await work
                 await self._answer_later(respond, client, inv, outcome.reply)
+                await self._picture(client, inv, outcome)
                 return
             reply = outcome.reply
             if reply.form is not None:
@@ -164,6 +178,7 @@ class Handlers:
             await ack(text=msg.text, blocks=msg.blocks, response_type=kind)
             acked = True
             await self._files(client, msg, inv.user_id, channel, not reply.ephemeral)
+            await self._picture(client, inv, outcome)
         except Exception:
             log.exception("slash command failed (%s)", trigger)
             await self._apologise(None if acked else ack, respond)
@@ -192,7 +207,8 @@ class Handlers:
             press = Press(str(act.get("action_id") or ""), str(ts) if ts else None)
             delivery = f"action:{trigger or act.get('action_ts')}"
             inv = await self._invocation(client, body, press, channel, delivery)
-            reply = (await self.runtime.dispatcher.handle(inv)).reply
+            outcome = await self.runtime.dispatcher.handle(inv)
+            reply = outcome.reply
             if reply.form is not None and trigger:
                 if await self._open(client, trigger, reply.form, channel):
                     return
@@ -205,6 +221,7 @@ class Handlers:
                 replace_original=reply.replace,
             )
             await self._files(client, msg, inv.user_id, channel, not reply.ephemeral)
+            await self._picture(client, inv, outcome)
         except Exception:
             log.exception("button press failed")
             await self._apologise(None, respond)
@@ -229,7 +246,9 @@ class Handlers:
                 return
             await ack()
             acked = True
-            await self._tell(client, inv, (outcome or await work).reply)
+            outcome = outcome or await work
+            await self._tell(client, inv, outcome.reply)
+            await self._picture(client, inv, outcome)
         except Exception:
             log.exception("form submission failed")
             if not acked:

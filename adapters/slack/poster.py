@@ -17,13 +17,15 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.limits import cut
 from adapters.pacing import ChannelPacers
 from adapters.slack.blocks import Message, render_post
-from bot.edge import Attachment, PermanentSendError, Post, RetryAfter, SentRef
+from bot.edge import Attachment, Image, PermanentSendError, Post, RetryAfter, SentRef
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "studybot_post"
+ALT_MAX = 1000  # files.completeUploadExternal's alt_txt
 HISTORY_LOOKBACK = 100  # recent messages searched for a post that may have gone out
 REFUSALS = {
     "not_in_channel": "the bot is not in that channel (invite it with /invite @studybot)",
@@ -81,7 +83,9 @@ class SlackPoster:
             msg = render_post(post)
             ts = await self._post(client, channel, msg, post.key)
             for file in msg.files:
-                await upload(client, channel, file, thread_ts=ts)
+                # A picture shows in the channel under the post; other files in its thread.
+                thread = None if isinstance(file, Image) else ts
+                await upload(client, channel, file, thread_ts=thread)
         except SlackApiError as exc:
             wait = retry_after(exc)
             if wait is not None:
@@ -128,10 +132,17 @@ class SlackPoster:
 
 
 async def upload(
-    client: AsyncWebClient, channel: str, file: Attachment, *, thread_ts: str | None = None
+    client: AsyncWebClient,
+    channel: str,
+    file: Attachment | Image,
+    *,
+    thread_ts: str | None = None,
 ) -> None:
-    """A file, with the current upload API (files.upload is retired)."""
+    """A file, with the current upload API (files.upload is retired); a picture with its alt
+    text."""
     extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
+    if isinstance(file, Image):
+        extra["alt_txt"] = cut(file.alt, ALT_MAX)
     await client.files_upload_v2(
         channel=channel, content=file.data, filename=file.filename, title=file.filename, **extra
     )

@@ -54,12 +54,14 @@ async def running(
     clock: SimulatedClock | None = None,
     shards: int = 1,
     content_dir: Path = FIXTURE_CONTENT,
+    core: dict[str, Any] | None = None,
     **discord_settings: Any,
 ) -> AsyncIterator[Studybot]:
-    """The bot connected to the fake (`shards` new gateway sessions), stopped cleanly after."""
+    """The bot connected to the fake (`shards` new gateway sessions), stopped cleanly after.
+    `core`: settings of the bot itself (say, `image_wait`)."""
     ready = fake.identify_count + shards
     old = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-    settings = load_settings(database_url=db_url, content_dir=content_dir)
+    settings = load_settings(database_url=db_url, content_dir=content_dir, **(core or {}))
     ds = DiscordSettings(
         token=fake.token, api_url=fake.api_url, gateway_url=fake.gateway_url, **discord_settings
     )

@@ -59,9 +59,11 @@ async def running(
     *,
     clock: SimulatedClock | None = None,
     content_dir: Path = FIXTURE_CONTENT,
+    core: dict[str, Any] | None = None,
     **slack_settings: Any,
 ) -> AsyncIterator[SlackRun]:
-    settings = load_settings(database_url=db_url, content_dir=content_dir)
+    """`core`: settings of the bot itself (say, `image_wait`)."""
+    settings = load_settings(database_url=db_url, content_dir=content_dir, **(core or {}))
     # Pacing is tested on its own clock (tests/unit); here it would only slow the suite.
     options: dict[str, Any] = {"bot_token": fake.bot_token, "channel_posts_per_second": 100}
     options |= slack_settings

@@ -259,9 +259,9 @@ def test_db_commands(tmp_path: Path) -> None:
         return proc.stdout
 
     assert "current: base" in cli("db", "current")
-    assert "database at 0005" in cli("db", "upgrade")
+    assert "database at 0006" in cli("db", "upgrade")
     assert "database at base" in cli("db", "downgrade", "base")
-    assert "database at 0005" in cli("db", "upgrade")
+    assert "database at 0006" in cli("db", "upgrade")
     check = cli("content", "check")
     assert "ok: " in check
     assert "generators (a personal instance for each member):" in check
