@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench migrate clean
+.PHONY: run test lint format bench migrate pictures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: lint
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks
+
+# The README's pictures, drawn from the two-week demo.
+pictures: $(STAMP)
+	$(BIN)/python examples/pictures.py docs/pictures
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

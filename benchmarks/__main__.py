@@ -18,6 +18,7 @@ import sqlalchemy
 from benchmarks.common import Figure, print_summary
 from benchmarks.discord import bench_discord
 from benchmarks.leaderboard import bench_leaderboard
+from benchmarks.pictures import bench_pictures
 from benchmarks.scheduler import bench_scheduler
 from benchmarks.slack import bench_slack
 from benchmarks.submissions import bench_submissions
@@ -38,6 +39,7 @@ class Plan:
     tick_repeats: int = 3
     discord_interactions: int = 500
     slack_requests: int = 500
+    picture_repeats: int = 100
 
 
 FULL = Plan(
@@ -60,6 +62,7 @@ QUICK = Plan(
     tick_repeats=1,
     discord_interactions=100,
     slack_requests=100,
+    picture_repeats=20,
 )
 
 
@@ -72,9 +75,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument(
         "--only",
-        choices=("a", "b", "c", "d", "e"),
-        help="run only (a) submissions, (b) leaderboard, (c) scheduler tick and memory or "
-        "(d) Discord interaction latency or (e) Slack request round trip",
+        choices=("a", "b", "c", "d", "e", "f"),
+        help="run only (a) submissions, (b) leaderboard, (c) scheduler tick and memory, "
+        "(d) Discord interaction latency, (e) Slack request round trip or (f) pictures",
     )
     parser.add_argument(
         "--explain", action="store_true", help="print EXPLAIN QUERY PLAN of the leaderboard"
@@ -108,6 +111,8 @@ async def run(plan: Plan, args: argparse.Namespace) -> list[Figure]:
         figures += await bench_discord(plan.discord_interactions)
     if args.only in (None, "e"):
         figures += await bench_slack(plan.slack_requests)
+    if args.only in (None, "f"):
+        figures += await bench_pictures(plan.picture_repeats)
     return figures
 
 
