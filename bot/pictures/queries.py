@@ -31,7 +31,7 @@ from bot.pictures.data import (
     TrackBar,
 )
 from bot.rules.streaks import frozen_days, view
-from bot.rules.timeutil import local_week_start, study_day
+from bot.rules.timeutil import local_midnight_utc, local_week_start, study_day
 from bot.rules.tracks import TRACK_NAMES, TRACKS
 from bot.services.activity import state_of
 from bot.services.members import member_timezone, member_today
@@ -78,6 +78,29 @@ async def _answers_by_day(
         if day >= since:
             counts[day] += 1
     return counts
+
+
+async def _rounds_by_track(
+    session: AsyncSession, *where: sa.ColumnElement[bool]
+) -> dict[str, tuple[int, int]]:
+    """Per track: the (member, round) pairs answered among the submissions `where` picks, and
+    how many of them were solved."""
+    solved = func.max(case((col(Submission.correct), 1), else_=0))
+    per_round = (
+        select(Challenge.track.label("track"), solved.label("solved"))  # type: ignore[attr-defined]
+        .select_from(Submission)
+        .join(Round, col(Round.id) == Submission.round_id)
+        .join(Challenge, col(Challenge.id) == Round.challenge_id)
+        .where(*where)
+        .group_by(col(Submission.round_id), col(Submission.member_id), col(Challenge.track))
+        .subquery()
+    )
+    rows = await session.exec(
+        select(per_round.c.track, func.count(), func.sum(per_round.c.solved)).group_by(
+            per_round.c.track
+        )
+    )
+    return {t: (int(n), int(ok or 0)) for t, n, ok in rows.all()}
 
 
 async def calendar_for(
@@ -140,24 +163,10 @@ async def track_bars(session: AsyncSession, ws: Workspace, member: Member) -> tu
     assert member.id is not None
     right: Counter[str] = Counter()
     answered: Counter[str] = Counter()
-    solved = func.max(case((col(Submission.correct), 1), else_=0))
-    per_round = (
-        select(Challenge.track.label("track"), solved.label("solved"))  # type: ignore[attr-defined]
-        .select_from(Submission)
-        .join(Round, col(Round.id) == Submission.round_id)
-        .join(Challenge, col(Challenge.id) == Round.challenge_id)
-        .where(Submission.member_id == member.id)
-        .group_by(col(Submission.round_id), col(Challenge.track))
-        .subquery()
-    )
-    rounds = await session.exec(
-        select(per_round.c.track, func.count(), func.sum(per_round.c.solved)).group_by(
-            per_round.c.track
-        )
-    )
-    for track, n, ok in rounds.all():
-        answered[track] += int(n)
-        right[track] += int(ok or 0)
+    mine = col(Submission.member_id) == member.id
+    for track, (n, ok) in (await _rounds_by_track(session, mine)).items():
+        answered[track] += n
+        right[track] += ok
     learnt_case = case(
         (sa.and_(col(Practice.review_on).is_(None), col(Practice.correct) > 0), 1), else_=0
     )
@@ -255,32 +264,15 @@ async def activity_card(session: AsyncSession, ws: Workspace, now: datetime) -> 
         DayActivity(day=d, active=int(active.get(d, 0)), answers=answers[d])
         for d in (start + timedelta(days=n) for n in range(ACTIVITY_DAYS))
     )
-    solved = func.max(case((col(Submission.correct), 1), else_=0))
-    per_round = (
-        select(Challenge.track.label("track"), solved.label("solved"))  # type: ignore[attr-defined]
-        .select_from(Submission)
-        .join(Round, col(Round.id) == Submission.round_id)
-        .join(Challenge, col(Challenge.id) == Round.challenge_id)
-        .where(
-            Submission.workspace_id == ws.id,
-            sa.or_(
-                col(Submission.study_day) >= start,
-                sa.and_(col(Submission.study_day).is_(None), col(Round.scheduled_date) >= start),
-            ),
-        )
-        .group_by(col(Submission.round_id), col(Submission.member_id), col(Challenge.track))
-        .subquery()
+    since = local_midnight_utc(start, ws.timezone)
+    by_track = await _rounds_by_track(
+        session,
+        col(Submission.workspace_id) == ws.id,
+        sa.or_(
+            col(Submission.study_day) >= start,
+            sa.and_(col(Submission.study_day).is_(None), col(Submission.created_at) >= since),
+        ),
     )
-    by_track = {
-        t: (int(n), int(ok or 0))
-        for t, n, ok in (
-            await session.exec(
-                select(per_round.c.track, func.count(), func.sum(per_round.c.solved)).group_by(
-                    per_round.c.track
-                )
-            )
-        ).all()
-    }
     members = (
         await session.exec(
             select(func.count()).select_from(Member).where(Member.workspace_id == ws.id)
