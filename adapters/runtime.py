@@ -97,7 +97,7 @@ class Runtime:
         core = Core.build(settings, clock, db)
         renderer = Renderer(settings.image_workers) if settings.images else None
         routed = PlatformPosters(posters, renderer)
-        scheduler = Scheduler(core.db, clock, routed, grace=settings.grace)
+        scheduler = Scheduler(core.db, clock, routed, grace=settings.grace, renderer=renderer)
         election = election_for(core.db, settings.database_url)
         if not settings.scheduler:
             drive = "off"

@@ -84,6 +84,11 @@ class Renderer:
         while len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
 
+    def cached(self, picture: Picture) -> Image | None:
+        """The picture's image when it was drawn before (no waiting at all)."""
+        png = self._cache.get(digest(picture))
+        return None if png is None else Image(png, picture.filename, picture.alt())
+
     async def image(self, picture: Picture) -> Image:
         return Image(await self.png(picture), picture.filename, picture.alt())
 
@@ -94,6 +99,9 @@ class Renderer:
         a follow-up reply that carries the image."""
         if reply.picture is None or reply.image is not None:
             return reply, None
+        ready = self.cached(reply.picture)
+        if ready is not None:
+            return replace(reply, image=ready), None
         drawing = asyncio.ensure_future(self.image(reply.picture))
         try:
             image = await asyncio.wait_for(asyncio.shield(drawing), wait)

@@ -4,6 +4,7 @@ undeliverable for good)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -13,8 +14,10 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bot.catalog.texts import RoundTexts, round_post
+from bot.edge.messages import Post
 from bot.edge.ports import PermanentSendError, Poster, RetryAfter
 from bot.edge.stored import post_from_dict
+from bot.pictures.renderer import Renderer
 from bot.rules.schedule import DAILY, backoff
 from bot.scheduling.ledger import GROUP, LEDGER, PAGE, ROUND, WS, Claim, TickReport, utc_param
 from bot.store.db import Database
@@ -42,9 +45,11 @@ class _Outcomes:
 class Delivery:
     """Loads a batch's claims as Posts and sends them through the Poster."""
 
-    def __init__(self, db: Database, poster: Poster) -> None:
+    def __init__(self, db: Database, poster: Poster, renderer: Renderer | None = None) -> None:
         self.db = db
         self.poster = poster
+        # Draws a group's pictures (weekly boards) ahead, while the earlier posts are sent.
+        self.renderer = renderer
 
     async def deliver_batch(self, batch: str, now: datetime, report: TickReport) -> None:
         """Send a batch's posts page by page: daily ones rendered from their rounds."""
@@ -131,51 +136,79 @@ class Delivery:
         """Send each claim; a platform that asked us to wait gets no more sends this group."""
         out = _Outcomes()
         held: dict[str, datetime] = {}  # platform -> when it lets us try again
-        for claim in claims:
-            row = {"b_id": claim.ledger_id}
-            if claim.platform in held:
-                # Not tried, so not an attempt: it waits with the one that was told to wait.
-                out.retry.append(
-                    row
-                    | {
-                        "b_attempts": claim.attempts,
-                        "b_next": held[claim.platform],
-                        "b_error": "waiting out the platform's rate limit",
-                    }
-                )
-                continue
-            attempts = claim.attempts + 1
-            row["b_attempts"] = attempts
-            try:
-                ref = await self.poster.send(claim.platform, claim.workspace, claim.post)
-            except PermanentSendError as exc:
-                log.error("%s cannot be sent: %s", claim.post.key, exc.reason)
-                out.refused.append(row | {"b_error": exc.reason[:500]})
-                out.notices.setdefault(
-                    (claim.platform, claim.workspace),
-                    f"I could not send the scheduled {claim.post.kind} ({claim.post.key}): "
-                    f"{exc.reason}"[:500],
-                )
-            except Exception as exc:
-                error = f"{type(exc).__name__}: {exc}"[:500]
-                wait = backoff(attempts)
-                if isinstance(exc, RetryAfter) and wait is not None:
-                    wait = timedelta(seconds=exc.seconds)
-                    held[claim.platform] = now + wait
-                if wait is None:
-                    log.error("giving up on %s after %d tries: %s", claim.post.key, attempts, error)
-                    out.failed.append(row | {"b_error": error})
-                else:
-                    log.warning(
-                        "sending %s failed (try %d), retrying in %s: %s",
-                        claim.post.key, attempts, wait, error,
-                    )  # fmt: skip
-                    out.retry.append(row | {"b_next": now + wait, "b_error": error})
-            else:
-                out.sent.append(claim.ledger_id)
-                if ref is not None:
-                    out.refs.append({"b_id": claim.ledger_id, "b_ref": ref.encode()[:200]})
+        drawing = self._draw_ahead(claims)
+        try:
+            for claim in claims:
+                await self._send_one(claim, drawing.get(claim.ledger_id), now, held, out)
+        finally:
+            for task in drawing.values():
+                task.cancel()
         return out
+
+    def _draw_ahead(self, claims: list[Claim]) -> dict[int, asyncio.Future[Post]]:
+        """The group's pictures, all handed to the drawing workers at once."""
+        renderer = self.renderer
+        if renderer is None:
+            return {}
+        return {
+            c.ledger_id: asyncio.ensure_future(renderer.drawn_post(c.post))
+            for c in claims
+            if c.post.picture is not None
+        }
+
+    async def _send_one(
+        self,
+        claim: Claim,
+        drawn: asyncio.Future[Post] | None,
+        now: datetime,
+        held: dict[str, datetime],
+        out: _Outcomes,
+    ) -> None:
+        """One claim sent (with its picture when drawn ahead), and its outcome noted."""
+        row = {"b_id": claim.ledger_id}
+        if claim.platform in held:
+            # Not tried, so not an attempt: it waits with the one that was told to wait.
+            out.retry.append(
+                row
+                | {
+                    "b_attempts": claim.attempts,
+                    "b_next": held[claim.platform],
+                    "b_error": "waiting out the platform's rate limit",
+                }
+            )
+            return
+        attempts = claim.attempts + 1
+        row["b_attempts"] = attempts
+        try:
+            post = claim.post if drawn is None else await drawn
+            ref = await self.poster.send(claim.platform, claim.workspace, post)
+        except PermanentSendError as exc:
+            log.error("%s cannot be sent: %s", claim.post.key, exc.reason)
+            out.refused.append(row | {"b_error": exc.reason[:500]})
+            out.notices.setdefault(
+                (claim.platform, claim.workspace),
+                f"I could not send the scheduled {claim.post.kind} ({claim.post.key}): "
+                f"{exc.reason}"[:500],
+            )
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            wait = backoff(attempts)
+            if isinstance(exc, RetryAfter) and wait is not None:
+                wait = timedelta(seconds=exc.seconds)
+                held[claim.platform] = now + wait
+            if wait is None:
+                log.error("giving up on %s after %d tries: %s", claim.post.key, attempts, error)
+                out.failed.append(row | {"b_error": error})
+            else:
+                log.warning(
+                    "sending %s failed (try %d), retrying in %s: %s",
+                    claim.post.key, attempts, wait, error,
+                )  # fmt: skip
+                out.retry.append(row | {"b_next": now + wait, "b_error": error})
+        else:
+            out.sent.append(claim.ledger_id)
+            if ref is not None:
+                out.refs.append({"b_id": claim.ledger_id, "b_ref": ref.encode()[:200]})
 
     async def _deliver_group(self, claims: list[Claim], now: datetime, report: TickReport) -> None:
         """Send some posts, then record each outcome in one transaction.

@@ -23,6 +23,7 @@ from sqlmodel import col, select
 
 from bot.edge.clock import Clock, SimulatedClock
 from bot.edge.ports import Poster
+from bot.pictures.renderer import Renderer
 from bot.rules.schedule import rearm_member, rearm_workspace
 from bot.scheduling.daily import claim_daily
 from bot.scheduling.delivery import Delivery
@@ -48,11 +49,19 @@ log = logging.getLogger(__name__)
 class Scheduler:
     """Claims and sends the posts that are due. One per process; one elected per database."""
 
-    def __init__(self, db: Database, clock: Clock, poster: Poster, *, grace: timedelta) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        poster: Poster,
+        *,
+        grace: timedelta,
+        renderer: Renderer | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.grace = grace
-        self.delivery = Delivery(db, poster)
+        self.delivery = Delivery(db, poster, renderer)
 
     # -- arming and recovery ------------------------------------------------------------------
     async def arm_missing(self) -> int:

@@ -10,8 +10,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import select
 
+from bot.edge.messages import reply_text
 from bot.edge.stored import post_from_dict
-from bot.pictures.data import Calendar, shade
+from bot.pictures.data import Calendar, Picture, shade
 from bot.pictures.queries import activity_card, calendar_for, profile_card
 from bot.pictures.renderer import Renderer
 from bot.scheduling.scheduler import Scheduler
@@ -266,3 +267,78 @@ async def test_forgotten_member_leaves_the_stored_weekly_boards(harness: Harness
     last = await h.run("bob", "/study leaderboard last")
     assert "Alice" not in last.body
     assert FORMER in last.body
+
+
+async def test_weekly_boards_are_drawn_ahead_and_sent_with_their_card(harness: Harness) -> None:
+    h = harness
+    for n, guild in enumerate(("guild-1", "guild-2", "guild-3")):
+        h.workspace = guild
+        await h.ok("mod", "/studymod config channel #study")
+        await h.ok(f"member{n}", "/study join UTC")
+        await h.ok("mod", "/studymod challenge post-now two-heads")
+        await h.ok(f"member{n}", "/study submit A")
+    await h.ok("mod", "/studymod config images off")  # guild-3 wants none
+    h.clock.advance(timedelta(days=7))
+    renderer = Renderer(workers=0)
+    try:
+        scheduler = Scheduler(h.db, h.clock, h.poster, grace=timedelta(hours=6), renderer=renderer)
+        await scheduler.run_due()
+    finally:
+        await renderer.close()
+    boards = {ws: p for ws, p in h.poster.sent if p.kind == "leaderboard"}
+    assert set(boards) == {"guild-1", "guild-2", "guild-3"}
+    for guild, n in (("guild-1", 0), ("guild-2", 1)):
+        image = boards[guild].image
+        assert image is not None
+        assert image.data.startswith(b"\x89PNG")
+        assert f"1. Member{n} 15 pts" in image.alt
+    assert boards["guild-3"].picture is None
+    assert boards["guild-3"].image is None
+    assert renderer.drawn == 2
+
+
+class BrokenRenderer(Renderer):
+    """Every drawing fails (a bug in a drawing, a worker that died)."""
+
+    async def png(self, picture: Picture) -> bytes:
+        raise RuntimeError("the drawing broke")
+
+
+async def test_a_drawing_that_fails_never_loses_the_reply_or_the_post(harness: Harness) -> None:
+    h = harness
+    broken = BrokenRenderer(workers=0)
+    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=broken, image_wait=5)
+    await h.ok("alice", "/study join UTC")
+    await h.ok("mod", "/studymod challenge post-now two-heads")
+    await h.ok("alice", "/study submit A")
+    outcome = await h.outcome("alice", "/study profile")
+    assert not outcome.reply.error
+    assert outcome.reply.image is None
+    assert outcome.later is None
+    assert "Points" in reply_text(outcome.reply)
+    h.clock.advance(timedelta(days=7))
+    await Scheduler(h.db, h.clock, h.poster, grace=timedelta(hours=6), renderer=broken).run_due()
+    board = next(p for _, p in h.poster.sent if p.kind == "leaderboard")
+    assert board.image is None
+    assert "Alice" in board.body
+
+
+async def test_a_late_picture_comes_as_a_reply_of_its_own(harness: Harness) -> None:
+    h = harness
+    renderer = Renderer(workers=0)
+    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=renderer, image_wait=0)
+    try:
+        await h.ok("alice", "/study join UTC")
+        outcome = await h.outcome("alice", "/study streak")
+        assert outcome.reply.image is None
+        assert outcome.later is not None
+        late = await outcome.later
+        assert late is not None
+        assert late.image is not None
+        assert late.image.filename == "study-calendar.png"
+        assert not late.ephemeral  # a streak is shown in the channel: so is its picture
+        again = await h.outcome("alice", "/study streak")  # drawn by now: no waiting at all
+        assert again.reply.image is not None
+        assert again.later is None
+    finally:
+        await renderer.close()
