@@ -250,11 +250,16 @@ class ActivityCard(_Data):
             + (f" ({t.right} of {t.answered})" if t.answered else "")
             for t in self.tracks
         )
+        busy = (
+            f"busiest day {_d(busiest.day)} with {busiest.active} active and "
+            f"{_plural(busiest.answers, 'answer')}"
+            if busiest.active or busiest.answers
+            else "nobody active yet"
+        )
         text = (
             f"{self.group}, {len(self.days)} days from {_d(first)} to {_d(last)} {last.year} "
-            f"({self.timezone}): {self.members} members; someone studied on {days_on} days; "
-            f"{_plural(answers, 'answer')} to rounds; busiest day {_d(busiest.day)} with "
-            f"{busiest.active} active and {_plural(busiest.answers, 'answer')}. "
+            f"({self.timezone}): {_plural(self.members, 'member')}; someone studied on "
+            f"{_plural(days_on, 'day')}; {_plural(answers, 'answer')} to rounds; {busy}. "
             f"Round accuracy by track: {tracks or 'no answers'}."
         )
         return text[:ALT_MAX]

@@ -163,3 +163,11 @@ def test_export_cells_never_run_as_formulas() -> None:
     assert parsed[1][0] == "'=cmd|' /C calc'!A0"
     assert text.splitlines()[1].startswith("\"'=cmd")
     assert parsed[1][4:7] == ["1", "2", "0"]
+
+
+def test_a_quiet_group_says_so() -> None:
+    days = tuple(DayActivity(day=TODAY - timedelta(days=55 - n)) for n in range(56))
+    quiet = ActivityCard(group="New group", timezone="UTC", days=days, tracks=(), members=1)
+    alt = quiet.alt()
+    assert "1 member;" in alt
+    assert "someone studied on 0 days; 0 answers to rounds; nobody active yet." in alt
