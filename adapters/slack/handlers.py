@@ -122,16 +122,20 @@ class Handlers:
     async def _files(
         self, client: AsyncWebClient, msg: Message, user: str, channel: str, public: bool
     ) -> None:
-        """Files too big for the message: in the channel when the answer is public, else in
-        the member's DM."""
+        """Files too big for the message, and pictures: in the channel when the answer is
+        public, else in the member's DM. The answer went out already: a refused upload is
+        logged, not apologised for."""
         if not msg.files:
             return
-        target = channel
-        if not public:
-            opened = await client.conversations_open(users=user)
-            target = str(opened["channel"]["id"])
-        for file in msg.files:
-            await upload(client, target, file)
+        try:
+            target = channel
+            if not public:
+                opened = await client.conversations_open(users=user)
+                target = str(opened["channel"]["id"])
+            for file in msg.files:
+                await upload(client, target, file)
+        except SlackApiError as exc:
+            log.warning("could not upload beside an answer: %s", exc.response.get("error"))
 
     async def _picture(self, client: AsyncWebClient, inv: Invocation, outcome: Outcome) -> None:
         """A picture that was not drawn in time follows the answer, where its files go."""
@@ -140,11 +144,9 @@ class Handlers:
         reply = await outcome.later
         if reply is None:
             return
-        try:
-            msg = render_reply(reply)
-            await self._files(client, msg, inv.user_id, inv.channel, not reply.ephemeral)
-        except SlackApiError as exc:  # the answer itself went out: only the picture is lost
-            log.warning("could not upload a late picture: %s", exc.response.get("error"))
+        await self._files(
+            client, render_reply(reply), inv.user_id, inv.channel, not reply.ephemeral
+        )
 
     # -- listeners -----------------------------------------------------------------------
 

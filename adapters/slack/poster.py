@@ -82,10 +82,7 @@ class SlackPoster:
             await self.pacers.wait(channel)
             msg = render_post(post)
             ts = await self._post(client, channel, msg, post.key)
-            for file in msg.files:
-                # A picture shows in the channel under the post; other files in its thread.
-                thread = None if isinstance(file, Image) else ts
-                await upload(client, channel, file, thread_ts=thread)
+            await self._files(client, channel, msg, ts)
         except SlackApiError as exc:
             wait = retry_after(exc)
             if wait is not None:
@@ -96,6 +93,19 @@ class SlackPoster:
                 raise permanent from exc
             raise
         return SentRef(ts, channel)
+
+    @staticmethod
+    async def _files(client: AsyncWebClient, channel: str, msg: Message, ts: str) -> None:
+        """A picture under the post in the channel, other files in its thread. The post went
+        out already: a file Slack refuses is logged, and the post is not sent again for it."""
+        for file in msg.files:
+            try:
+                await upload(
+                    client, channel, file, thread_ts=None if isinstance(file, Image) else ts
+                )
+            except SlackApiError as exc:
+                error = exc.response.get("error") if exc.response is not None else exc
+                log.warning("%s in %s: could not upload %s: %s", ts, channel, file.filename, error)
 
     async def _channel(self, client: AsyncWebClient, post: Post) -> str:
         if post.user is not None:

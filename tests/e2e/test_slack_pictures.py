@@ -83,3 +83,23 @@ async def test_a_late_picture_follows_the_answer(tmp_path: Path) -> None:
         where, alt = await _uploaded(fake, 1, "study-calendar.png")
         assert where == STUDY
         assert "0 days studied" in alt
+
+
+async def test_a_refused_picture_upload_does_not_send_the_post_again(tmp_path: Path) -> None:
+    async with fake_slack() as fake, running(fake, sqlite_url(tmp_path)) as run:
+        slack = run.slack
+        await slack.command(
+            "/studymod", "config channel <#C0STUDY|study>", user=ADMIN, channel=STUDY
+        )
+        await slack.command("/study", "join", user=ALICE, channel=STUDY)
+        await slack.command("/studymod", "challenge post-now two-heads", user=ADMIN, channel=STUDY)
+        await slack.command("/study", "submit A", user=ALICE, channel=STUDY)
+        await run.runtime.start_scheduling()
+        fake.fail_next(
+            "files.getUploadURLExternal", status=200, body={"ok": False, "error": "not_allowed"}
+        )
+        await run.tick(datetime(2026, 3, 9, 9, 30, tzinfo=UTC))
+        await run.tick(datetime(2026, 3, 9, 10, 30, tzinfo=UTC))  # nothing is owed again
+        boards = [m for m in fake.messages(STUDY) if "Weekly leaderboard" in text_of(m)]
+        assert len(boards) == 1
+        assert [f.filename for f in fake.files] == []
