@@ -55,7 +55,9 @@ class Renderer:
         """Start the workers now (they load matplotlib), so the first picture is not slow."""
         from bot.pictures import draw
 
-        self._executor().submit(draw.warm)
+        pool = self._executor()
+        for _ in range(max(1, self.workers)):  # a process pool starts a worker per task waiting
+            pool.submit(draw.warm)
 
     async def png(self, picture: Picture) -> bytes:
         key = digest(picture)

@@ -342,3 +342,24 @@ async def test_a_late_picture_comes_as_a_reply_of_its_own(harness: Harness) -> N
         assert again.later is None
     finally:
         await renderer.close()
+
+
+async def test_names_in_any_script_and_of_any_length_draw(harness: Harness) -> None:
+    h = harness
+    renderer = Renderer(workers=0)
+    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=renderer, image_wait=30)
+    names = ("zoë-🚀-ångström", "مريم", "שרה", "m" * 60)
+    try:
+        for name in names:
+            await h.ok(name, "/study join UTC")
+        await h.ok("mod", "/studymod challenge post-now two-heads")
+        for name in names:
+            await h.ok(name, "/study submit A")
+        for name in names:
+            for line in ("/study profile", "/study streak", "/study leaderboard"):
+                reply = await h.run(name, line)
+                assert reply.image is not None, (name, line)
+                assert reply.image.data.startswith(b"\x89PNG")
+                assert name.title() in reply.image.alt
+    finally:
+        await renderer.close()
