@@ -79,7 +79,12 @@ async def test_studybot_run_on_discord(tmp_path: Path) -> None:
             await fake.redeliver(click)
             await fake.wait_resumed(timeout=30)
             profile = await fake.send_command("study", sub("profile"), user=ALICE)
-            assert "1 answered" in text_of((await fake.wait_callback(profile)).data)
+            answer = await fake.wait_callback(profile)
+            assert "1 answered" in text_of(answer.data)
+            # Drawn by the real worker processes: in the answer, or just after it when late.
+            files = answer.files or (await fake.wait_followup(profile, timeout=30)).files
+            assert [name for name, _ in files] == ["profile.png"]
+            assert files[0][1].startswith(b"\x89PNG")
         finally:
             if proc.returncode is None:
                 proc.send_signal(signal.SIGTERM)
