@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 from collections import OrderedDict
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from bot.edge.messages import Image, Post, Reply
@@ -59,6 +60,14 @@ class Renderer:
         for _ in range(max(1, self.workers)):  # a process pool starts a worker per task waiting
             pool.submit(draw.warm)
 
+    def _broken(self) -> None:
+        """A worker died (killed, out of memory): this pool is done for; the next picture
+        starts a new one."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            log.warning("a picture worker died; starting new ones for the next picture")
+            pool.shutdown(wait=False, cancel_futures=True)
+
     async def png(self, picture: Picture) -> bytes:
         key = digest(picture)
         cached = self._cache.get(key)
@@ -70,16 +79,24 @@ class Renderer:
             from bot.pictures import draw
 
             loop = asyncio.get_running_loop()
-            pending = asyncio.ensure_future(
-                loop.run_in_executor(self._executor(), draw.render_png, dump(picture))
-            )
+            try:
+                drawing = loop.run_in_executor(self._executor(), draw.render_png, dump(picture))
+            except BrokenProcessPool:
+                self._broken()  # broken since the last picture: a new pool, once
+                drawing = loop.run_in_executor(self._executor(), draw.render_png, dump(picture))
+            pending = asyncio.ensure_future(drawing)
             self._drawing[key] = pending
             pending.add_done_callback(lambda f: self._done(key, f))
         return await asyncio.shield(pending)
 
     def _done(self, key: str, future: asyncio.Future[bytes]) -> None:
         self._drawing.pop(key, None)
-        if future.cancelled() or future.exception() is not None:
+        if future.cancelled():
+            return
+        if isinstance(future.exception(), BrokenProcessPool):
+            self._broken()
+            return
+        if future.exception() is not None:
             return
         self.drawn += 1
         self._cache[key] = future.result()

@@ -4,6 +4,11 @@ pictures, and a reply waits for its picture no longer than it is told."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import multiprocessing
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
 
 from bot.edge.messages import Reply
 from bot.pictures.data import BoardCard, BoardRow
@@ -61,5 +66,20 @@ async def test_a_reply_waits_only_as_long_as_it_is_told() -> None:
         plain, nothing = await renderer.attach(Reply("text only"), wait=5)
         assert plain.image is None
         assert nothing is None
+    finally:
+        await renderer.close()
+
+
+async def test_a_dead_worker_is_replaced_for_the_next_picture() -> None:
+    renderer = Renderer(workers=1)
+    try:
+        await renderer.png(board(1))
+        for child in multiprocessing.active_children():  # the worker, killed (OOM, SIGKILL)
+            os.kill(child.pid or 0, signal.SIGKILL)
+            child.join(10)
+        with contextlib.suppress(BrokenProcessPool):
+            await renderer.png(board(2))  # may be the one that finds the pool broken
+        png = await renderer.png(board(3))
+        assert png.startswith(b"\x89PNG")
     finally:
         await renderer.close()
