@@ -30,6 +30,11 @@ async def _calendar(h: Harness, user: str) -> Calendar:
         return await calendar_for(session, ws, member, h.clock.now())
 
 
+def draw_pictures(h: Harness, renderer: Renderer, wait: float) -> None:
+    """The harness's commands answer with pictures, waiting `wait` seconds at most."""
+    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=renderer, image_wait=wait)
+
+
 def _marks(cal: Calendar) -> dict[date, str]:
     return {d.day: d.mark for d in cal.days}
 
@@ -171,7 +176,7 @@ async def test_profile_tracks_and_group_activity(harness: Harness) -> None:
 async def test_commands_carry_pictures_when_on_and_none_when_off(harness: Harness) -> None:
     h = harness
     renderer = Renderer(workers=0)
-    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=renderer, image_wait=30)
+    draw_pictures(h, renderer, wait=30)
     try:
         await h.ok("alice", "/study join UTC")
         await h.ok("alice", "/study log 30 x")
@@ -307,7 +312,7 @@ class BrokenRenderer(Renderer):
 async def test_a_drawing_that_fails_never_loses_the_reply_or_the_post(harness: Harness) -> None:
     h = harness
     broken = BrokenRenderer(workers=0)
-    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=broken, image_wait=5)
+    draw_pictures(h, broken, wait=5)
     await h.ok("alice", "/study join UTC")
     await h.ok("mod", "/studymod challenge post-now two-heads")
     await h.ok("alice", "/study submit A")
@@ -326,7 +331,7 @@ async def test_a_drawing_that_fails_never_loses_the_reply_or_the_post(harness: H
 async def test_a_late_picture_comes_as_a_reply_of_its_own(harness: Harness) -> None:
     h = harness
     renderer = Renderer(workers=0)
-    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=renderer, image_wait=0)
+    draw_pictures(h, renderer, wait=0)
     try:
         await h.ok("alice", "/study join UTC")
         outcome = await h.outcome("alice", "/study streak")
@@ -347,7 +352,7 @@ async def test_a_late_picture_comes_as_a_reply_of_its_own(harness: Harness) -> N
 async def test_names_in_any_script_and_of_any_length_draw(harness: Harness) -> None:
     h = harness
     renderer = Renderer(workers=0)
-    h.dispatcher = Dispatcher(h.db, build_registry(), h.poster, renderer=renderer, image_wait=30)
+    draw_pictures(h, renderer, wait=30)
     names = ("zoë-🚀-ångström", "مريم", "שרה", "m" * 60)
     try:
         for name in names:
