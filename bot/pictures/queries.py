@@ -2,14 +2,14 @@
 
 Days are the member's own study days (their time zone, the workspace's rollover hour), as the
 streak counts them: the stored activity days are the truth, so a member who moved time zone keeps
-the days they studied where they were. Answers carry the study day they were given on; older
-answers, from before it was kept, are placed by the member's current time zone.
+the days they studied where they were. Answers carry the study day they were given on (answers
+from before it was kept got theirs from migration 0006, by the member's time zone then).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import case, func
@@ -31,7 +31,7 @@ from bot.pictures.data import (
     TrackBar,
 )
 from bot.rules.streaks import frozen_days, view
-from bot.rules.timeutil import local_midnight_utc, local_week_start, study_day
+from bot.rules.timeutil import local_week_start, study_day
 from bot.rules.tracks import TRACK_NAMES, TRACKS
 from bot.services.activity import state_of
 from bot.services.members import member_timezone, member_today
@@ -57,27 +57,12 @@ async def _answers_by_day(
     where = [Submission.workspace_id == ws.id]
     if member is not None:
         where.append(Submission.member_id == member.id)
-    counts: Counter[date] = Counter()
-    kept = await session.exec(
+    rows = await session.exec(
         select(col(Submission.study_day), func.count())
         .where(*where, col(Submission.study_day) >= since)
         .group_by(col(Submission.study_day))
     )
-    for day, n in kept.all():
-        if day is not None:
-            counts[day] += int(n)
-    # Answers from before the study day was kept: placed by the member's time zone now.
-    cutoff = datetime.combine(since - timedelta(days=2), datetime.min.time(), UTC)
-    older = await session.exec(
-        select(Submission.created_at, Member.timezone)
-        .join(Member, col(Member.id) == Submission.member_id)
-        .where(*where, col(Submission.study_day).is_(None), col(Submission.created_at) >= cutoff)
-    )
-    for at, tz in older.all():
-        day = study_day(at, tz or ws.timezone, ws.rollover_hour)
-        if day >= since:
-            counts[day] += 1
-    return counts
+    return Counter({day: int(n) for day, n in rows.all() if day is not None})
 
 
 async def _rounds_by_track(
@@ -264,14 +249,8 @@ async def activity_card(session: AsyncSession, ws: Workspace, now: datetime) -> 
         DayActivity(day=d, active=int(active.get(d, 0)), answers=answers[d])
         for d in (start + timedelta(days=n) for n in range(ACTIVITY_DAYS))
     )
-    since = local_midnight_utc(start, ws.timezone)
     by_track = await _rounds_by_track(
-        session,
-        col(Submission.workspace_id) == ws.id,
-        sa.or_(
-            col(Submission.study_day) >= start,
-            sa.and_(col(Submission.study_day).is_(None), col(Submission.created_at) >= since),
-        ),
+        session, col(Submission.workspace_id) == ws.id, col(Submission.study_day) >= start
     )
     members = (
         await session.exec(

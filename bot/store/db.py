@@ -116,13 +116,28 @@ class Database:
             cfg.attributes["connection"] = conn
             getattr(command, fn_name)(cfg, revision)
 
-        async with self.engine.begin() as conn:
-            if self.dialect == "postgresql":
-                # Several processes may start at once: one migrates, the others wait here.
-                await conn.execute(
-                    sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_ID}
-                )
-            await conn.run_sync(run)
+        if self.dialect == "sqlite":
+            # A migration that copies a table (SQLite's way to alter most things) drops the old
+            # one, and with foreign keys on that would delete every row referring to it (ON
+            # DELETE CASCADE). Off while migrating, as Alembic advises; the pragma only takes
+            # effect outside a transaction.
+            await self._foreign_keys(on=False)
+        try:
+            async with self.engine.begin() as conn:
+                if self.dialect == "postgresql":
+                    # Several processes may start at once: one migrates, the others wait here.
+                    await conn.execute(
+                        sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_ID}
+                    )
+                await conn.run_sync(run)
+        finally:
+            if self.dialect == "sqlite":
+                await self._foreign_keys(on=True)
+
+    async def _foreign_keys(self, *, on: bool) -> None:
+        async with self.engine.connect() as conn:
+            await conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+            await conn.commit()
 
     async def upgrade(self, revision: str = "head") -> None:
         await self._run("upgrade", revision)
