@@ -135,7 +135,7 @@ async def profile(ctx: Context, args: dict[str, Any]) -> Reply:
         Field("Reminder", target.reminder_time or "off"),
     )
     picture = (
-        await profile_card(ctx.session, ctx.workspace, target, ctx.now) if ctx.pictures else None
+        await profile_card(ctx.session, ctx.workspace, target, ctx.now, p) if ctx.pictures else None
     )
     return Reply(
         f"Joined {target.joined_at.date().isoformat()}",

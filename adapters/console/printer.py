@@ -111,9 +111,9 @@ class Printer:
         one file), and its path."""
         if image is None:
             return None
-        stem, _, ext = image.filename.rpartition(".")
+        name = Path(image.filename)
         tag = hashlib.blake2b(image.data, digest_size=6).hexdigest()
-        path = self.image_dir / f"{stem or ext}-{tag}.{ext if stem else 'png'}"
+        path = self.image_dir / f"{name.stem}-{tag}{name.suffix or '.png'}"
         if not path.exists():
             self.image_dir.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".part")

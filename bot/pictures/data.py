@@ -280,6 +280,6 @@ def load(data: str | bytes | dict[str, object]) -> Picture:
     return _ADAPTER.validate_json(data)
 
 
-def digest(picture: Picture) -> str:
-    """What the picture shows, as a short hash: equal data, equal picture."""
-    return hashlib.blake2b(dump(picture).encode(), digest_size=10).hexdigest()
+def digest(payload: str) -> str:
+    """What a picture shows (its `dump`), as a short hash: equal data, equal picture."""
+    return hashlib.blake2b(payload.encode(), digest_size=10).hexdigest()

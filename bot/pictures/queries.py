@@ -31,11 +31,13 @@ from bot.pictures.data import (
     TrackBar,
 )
 from bot.rules.streaks import frozen_days, view
-from bot.rules.timeutil import local_week_start, study_day
+from bot.rules.timeutil import study_day
 from bot.rules.tracks import TRACK_NAMES, TRACKS
 from bot.services.activity import state_of
 from bot.services.members import member_timezone, member_today
-from bot.services.scores import Board, leaderboard, member_points, week_board
+from bot.services.scores import Board
+from bot.services.views import Profile
+from bot.services.weekly import current_streaks
 from bot.store.models import (
     ActivityDay,
     Challenge,
@@ -142,43 +144,41 @@ async def calendar_for(
     )
 
 
-async def track_bars(session: AsyncSession, ws: Workspace, member: Member) -> tuple[TrackBar, ...]:
-    """Per competency: rounds and practice answered and right, items learnt, points."""
-    assert ws.id is not None
-    assert member.id is not None
+async def track_bars(
+    session: AsyncSession, member: Member, profile: Profile
+) -> tuple[TrackBar, ...]:
+    """Per competency: rounds and practice answered and right (practice and points as the
+    profile read them), and items learnt by spaced repetition."""
     right: Counter[str] = Counter()
     answered: Counter[str] = Counter()
     mine = col(Submission.member_id) == member.id
     for track, (n, ok) in (await _rounds_by_track(session, mine)).items():
         answered[track] += n
         right[track] += ok
+    for track, (ok, n) in profile.practice.items():
+        answered[track] += n
+        right[track] += ok
     learnt_case = case(
         (sa.and_(col(Practice.review_on).is_(None), col(Practice.correct) > 0), 1), else_=0
     )
-    practised = await session.exec(
-        select(
-            Challenge.track,
-            func.sum(Practice.seen),
-            func.sum(Practice.correct),
-            func.sum(learnt_case),
-        )
-        .join(Challenge, col(Challenge.id) == Practice.challenge_id)
-        .where(Practice.member_id == member.id)
-        .group_by(col(Challenge.track))
+    learnt = dict(
+        (
+            await session.exec(
+                select(col(Challenge.track), func.sum(learnt_case))
+                .join(Challenge, col(Challenge.id) == Practice.challenge_id)
+                .where(Practice.member_id == member.id)
+                .group_by(col(Challenge.track))
+            )
+        ).all()
     )
-    learnt: Counter[str] = Counter()
-    for track, seen, ok, done in practised.all():
-        answered[track] += int(seen or 0)
-        right[track] += int(ok or 0)
-        learnt[track] += int(done or 0)
-    points = await member_points(session, ws.id, member.id)
+    points = profile.points_by_track
     return tuple(
         TrackBar(
             track=t,
             name=TRACK_NAMES[t],
             right=min(right[t], answered[t]),
             answered=answered[t],
-            learnt=learnt[t],
+            learnt=int(learnt.get(t) or 0),
             points=points.get(t, 0),
         )
         for t in TRACKS
@@ -186,18 +186,15 @@ async def track_bars(session: AsyncSession, ws: Workspace, member: Member) -> tu
 
 
 async def profile_card(
-    session: AsyncSession, ws: Workspace, member: Member, now: datetime
+    session: AsyncSession, ws: Workspace, member: Member, now: datetime, profile: Profile
 ) -> ProfileCard:
-    assert ws.id is not None
-    assert member.id is not None
-    week = await leaderboard(
-        session, ws.id, week_board(local_week_start(now, ws.timezone)), limit=0, member_id=member.id
-    )
+    """The profile's picture, from the figures `/study profile` read (`profile_view`) and the
+    calendar."""
     return ProfileCard(
         calendar=await calendar_for(session, ws, member, now),
-        tracks=await track_bars(session, ws, member),
-        points=(await member_points(session, ws.id, member.id)).get("", 0),
-        week_points=week.me.points if week.me else 0,
+        tracks=await track_bars(session, member, profile),
+        points=profile.points_by_track.get("", 0),
+        week_points=profile.week_points,
     )
 
 
@@ -209,24 +206,18 @@ async def board_card(
     standings = list(board.top[:BOARD_ROWS])
     if board.me is not None and all(s.member_id != board.me.member_id for s in standings):
         standings.append(board.me)
-    ids = [s.member_id for s in standings]
-    members = {
-        m.id: m for m in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all()
-    }
-    rows = []
-    for s in standings:
-        m = members.get(s.member_id)
-        streak = view(state_of(m), member_today(m, ws, now)).current if m is not None else 0
-        rows.append(
-            BoardRow(
-                rank=s.rank,
-                name=s.display_name,
-                points=s.points,
-                streak=streak,
-                me=s.member_id == me,
-            )
+    streaks = await current_streaks(session, ws, [s.member_id for s in standings], now)
+    rows = tuple(
+        BoardRow(
+            rank=s.rank,
+            name=s.display_name,
+            points=s.points,
+            streak=streaks.get(s.member_id, 0),
+            me=s.member_id == me,
         )
-    return BoardCard(title=title, rows=tuple(rows), entrants=board.entrants)
+        for s in standings
+    )
+    return BoardCard(title=title, rows=rows, entrants=board.entrants)
 
 
 async def activity_card(session: AsyncSession, ws: Workspace, now: datetime) -> ActivityCard:

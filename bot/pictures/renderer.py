@@ -60,43 +60,48 @@ class Renderer:
         for _ in range(max(1, self.workers)):  # a process pool starts a worker per task waiting
             pool.submit(draw.warm)
 
-    def _broken(self) -> None:
-        """A worker died (killed, out of memory): this pool is done for; the next picture
-        starts a new one."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
+    def _broken(self, pool: Executor) -> None:
+        """A worker of `pool` died (killed, out of memory): that pool is done for; the next
+        picture starts a new one (a pool started since is left alone)."""
+        if self._pool is pool:
+            self._pool = None
             log.warning("a picture worker died; starting new ones for the next picture")
             pool.shutdown(wait=False, cancel_futures=True)
 
     async def png(self, picture: Picture) -> bytes:
-        key = digest(picture)
+        payload = dump(picture)
+        key = digest(payload)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
         pending = self._drawing.get(key)
         if pending is None:
-            from bot.pictures import draw
-
-            loop = asyncio.get_running_loop()
-            try:
-                drawing = loop.run_in_executor(self._executor(), draw.render_png, dump(picture))
-            except BrokenProcessPool:
-                self._broken()  # broken since the last picture: a new pool, once
-                drawing = loop.run_in_executor(self._executor(), draw.render_png, dump(picture))
-            pending = asyncio.ensure_future(drawing)
+            pending = asyncio.ensure_future(self._draw(payload))
             self._drawing[key] = pending
             pending.add_done_callback(lambda f: self._done(key, f))
         return await asyncio.shield(pending)
 
+    async def _draw(self, payload: str) -> bytes:
+        from bot.pictures import draw
+
+        loop = asyncio.get_running_loop()
+        pool = self._executor()
+        try:
+            try:
+                drawing = loop.run_in_executor(pool, draw.render_png, payload)
+            except BrokenProcessPool:  # broken since the last picture: a new pool, once
+                self._broken(pool)
+                pool = self._executor()
+                drawing = loop.run_in_executor(pool, draw.render_png, payload)
+            return await drawing
+        except BrokenProcessPool:
+            self._broken(pool)
+            raise
+
     def _done(self, key: str, future: asyncio.Future[bytes]) -> None:
         self._drawing.pop(key, None)
-        if future.cancelled():
-            return
-        if isinstance(future.exception(), BrokenProcessPool):
-            self._broken()
-            return
-        if future.exception() is not None:
+        if future.cancelled() or future.exception() is not None:
             return
         self.drawn += 1
         self._cache[key] = future.result()
@@ -105,7 +110,7 @@ class Renderer:
 
     def cached(self, picture: Picture) -> Image | None:
         """The picture's image when it was drawn before (no waiting at all)."""
-        png = self._cache.get(digest(picture))
+        png = self._cache.get(digest(dump(picture)))
         return None if png is None else Image(png, picture.filename, picture.alt())
 
     async def image(self, picture: Picture) -> Image:

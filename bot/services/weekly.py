@@ -82,21 +82,29 @@ class WeekReport:
         )
 
 
+async def current_streaks(
+    session: AsyncSession, ws: Workspace, member_ids: list[int], now: datetime
+) -> dict[int, int]:
+    """Each member's streak as it stands today (a broken one reads 0), by member id."""
+    members = (await session.exec(select(Member).where(col(Member.id).in_(member_ids)))).all()
+    out = {}
+    for m in members:
+        assert m.id is not None
+        out[m.id] = view(state_of(m), member_today(m, ws, now)).current
+    return out
+
+
 async def week_report(
     session: AsyncSession, ws: Workspace, monday: date, now: datetime, *, limit: int = 10
 ) -> WeekReport:
     """Top `limit` of the week starting `monday`, active members, most and least solved."""
     assert ws.id is not None
     board = await leaderboard(session, ws.id, week_board(monday), limit=limit)
-    ids = [s.member_id for s in board.top]
-    members = {
-        m.id: m for m in (await session.exec(select(Member).where(col(Member.id).in_(ids)))).all()
-    }
-    top = []
-    for s in board.top:
-        m = members.get(s.member_id)
-        streak = view(state_of(m), member_today(m, ws, now)).current if m is not None else 0
-        top.append(Line(s.rank, s.member_id, s.display_name, s.points, streak))
+    streaks = await current_streaks(session, ws, [s.member_id for s in board.top], now)
+    top = [
+        Line(s.rank, s.member_id, s.display_name, s.points, streaks.get(s.member_id, 0))
+        for s in board.top
+    ]
     sunday = monday + timedelta(days=6)
     active = (
         await session.exec(

@@ -16,6 +16,7 @@ from bot.pictures.data import Calendar, Picture, shade
 from bot.pictures.queries import activity_card, calendar_for, profile_card
 from bot.pictures.renderer import Renderer
 from bot.scheduling.scheduler import Scheduler
+from bot.services.views import profile_view
 from bot.services.weekly import FORMER
 from bot.store.models import Member, PostLedger, Workspace
 from commands import build_registry
@@ -150,7 +151,10 @@ async def test_profile_tracks_and_group_activity(harness: Harness) -> None:
     async with h.db.unit_of_work() as session:
         ws = (await session.exec(select(Workspace))).one()
         alice = (await session.exec(select(Member).where(Member.user_id == "alice"))).one()
-        card = await profile_card(session, ws, alice, h.clock.now())
+        now = h.clock.now()
+        card = await profile_card(
+            session, ws, alice, now, await profile_view(session, ws, alice, now)
+        )
         group = await activity_card(session, ws, h.clock.now())
     bars = {t.track: t for t in card.tracks}
     assert (bars["probability-statistics"].right, bars["probability-statistics"].answered) == (
