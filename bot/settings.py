@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal
@@ -74,15 +75,23 @@ class Settings(BaseSettings):
         return timedelta(hours=self.grace_hours)
 
 
+def config_error(exc: ValidationError, name_of: Callable[[str], str]) -> ConfigError:
+    """The first problem pydantic found, as one line naming the variable (never its value);
+    `name_of` turns the field (lower case, "" when pydantic names none) into the variable."""
+    err = exc.errors()[0]
+    name = name_of("_".join(str(p) for p in err["loc"]).lower())
+    if err["type"] == "missing":
+        return ConfigError(f"{name} is not set")
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    return ConfigError(f"invalid setting {name}: {msg}")
+
+
 def load_settings(**overrides: object) -> Settings:
     """Settings, or ConfigError naming the first bad variable in one line."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        err = exc.errors()[0]
-        name = "STUDYBOT_" + "_".join(str(p) for p in err["loc"]).upper()
-        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-        raise ConfigError(f"invalid setting {name}: {msg}") from None
+        raise config_error(exc, lambda field: f"STUDYBOT_{field.upper()}") from None
 
 
 def configure_logging(level: str) -> None:

@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.edge import ConfigError
+from bot.settings import config_error
 
 API_URL = "https://discord.com/api/v10"
 GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -106,11 +107,9 @@ def load_discord_settings(**overrides: object) -> DiscordSettings:
     try:
         return DiscordSettings(**overrides).check()  # type: ignore[arg-type]
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = str(err["loc"][0]).lower() if err["loc"] else "token"
-        field = field.removeprefix("studybot_discord_").removeprefix("discord_")
-        name = "DISCORD_TOKEN" if field == "token" else f"STUDYBOT_DISCORD_{field.upper()}"
-        if err["type"] == "missing":
-            raise ConfigError(f"{name} is not set") from None
-        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-        raise ConfigError(f"invalid setting {name}: {msg}") from None
+        raise config_error(exc, _env_name) from None
+
+
+def _env_name(field: str) -> str:
+    field = field.removeprefix("studybot_discord_").removeprefix("discord_") or "token"
+    return "DISCORD_TOKEN" if field == "token" else f"STUDYBOT_DISCORD_{field.upper()}"

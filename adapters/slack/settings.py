@@ -7,6 +7,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.edge import ConfigError
+from bot.settings import config_error
 
 API_URL = "https://slack.com/api/"
 
@@ -91,11 +92,9 @@ def load_slack_settings(**overrides: object) -> SlackSettings:
     try:
         return SlackSettings(**overrides).check()  # type: ignore[arg-type]
     except ValidationError as exc:
-        err = exc.errors()[0]
-        field = str(err["loc"][0]).lower() if err["loc"] else "signing_secret"
-        field = field.removeprefix("studybot_").removeprefix("slack_")
-        name = _ENV_NAME.get(field, f"STUDYBOT_SLACK_{field.upper()}")
-        if err["type"] == "missing":
-            raise ConfigError(f"{name} is not set") from None
-        msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
-        raise ConfigError(f"invalid setting {name}: {msg}") from None
+        raise config_error(exc, _env_name) from None
+
+
+def _env_name(field: str) -> str:
+    field = field.removeprefix("studybot_").removeprefix("slack_") or "signing_secret"
+    return _ENV_NAME.get(field, f"STUDYBOT_SLACK_{field.upper()}")
